@@ -1,0 +1,70 @@
+# Everyday commands. `make run` and `make test` do all their own set-up and are idempotent.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+FRONTEND_SRC := $(shell find frontend/src frontend/scripts -type f 2>/dev/null) frontend/vite.config.ts frontend/package.json frontend/tsconfig.json
+PURE_MODULES := mockroom/core/clock.py mockroom/core/tokens.py
+
+.PHONY: help setup system-deps venv frontend migrate run test lint format typecheck frontend-check pytest demo bench worker clean
+
+help:  ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+system-deps:  ## apt-get install chromium, redis-server and postgresql if missing
+	@./scripts/ensure-system-packages
+
+$(VENV)/.installed: requirements.lock scripts/find-python
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		rm -rf $(VENV); "$$(./scripts/find-python)" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+venv: $(VENV)/.installed  ## Create or refresh the virtualenv from requirements.lock
+
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/.vite/manifest.json: frontend/node_modules/.installed $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+frontend: frontend/dist/.vite/manifest.json  ## npm ci and build the front end
+
+setup: system-deps venv frontend  ## Everything both commands need
+
+migrate: venv
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+run: setup migrate  ## Serve on http://$(HOST):$(PORT) with Daphne, SQLite and the in-memory layer
+	@echo "MockRoom on http://$(HOST):$(PORT)/  (create a user: $(PY) manage.py createsuperuser)"
+	exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) mockroom.asgi:application
+
+worker: venv  ## Run the background task worker (django.tasks, database backend)
+	$(PY) manage.py db_worker
+
+lint: venv  ## ruff check and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck: venv  ## mypy on the pure modules
+	$(VENV)/bin/mypy $(PURE_MODULES)
+
+frontend-check: frontend  ## tsc, eslint and vitest
+	cd frontend && npm run typecheck && npm run lint && npm test
+
+pytest: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test: setup lint typecheck frontend-check pytest  ## Every check and every test
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist var/static

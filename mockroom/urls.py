@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.shortcuts import redirect, render
+from django.urls import include, path
+
+from mockroom.core.views import healthz
+
+
+def home(request):
+    if request.user.is_authenticated:
+        return redirect("interviews:dashboard")
+    return render(request, "home.html")
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("mockroom.accounts.urls")),
+    path("", include("mockroom.interviews.urls")),
+    path("admin/", admin.site.urls),
+]
