@@ -26,4 +26,6 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(content, dict) or content.get("type") != "ping":
             await self.send_json({"type": "error", "code": "unknown_type"})
             return
-        await self.send_json({"type": "pong", "t": content.get("t"), "server_time": to_millis(now())})
+        await self.send_json(
+            {"type": "pong", "t": content.get("t"), "server_time": to_millis(now())}
+        )

@@ -151,19 +151,33 @@ ACCOUNT_ADAPTER = "mockroom.accounts.adapter.AccountAdapter"
 LOGIN_REDIRECT_URL = "interviews:dashboard"
 LOGIN_URL = "account_login"
 
-# --- Email: console by default, SMTP (or any backend) by setting.
-EMAIL_BACKEND = {
+# --- Email: console by default, SMTP (or any backend) by setting. Django 6.1's MAILERS.
+EMAIL_BACKENDS = {
     "console": "django.core.mail.backends.console.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
-}.get(env("EMAIL_BACKEND", "console"), env("EMAIL_BACKEND", "console"))
-EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(env("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+}
+
+
+def mailer_from_env(kind: str) -> dict[str, object]:
+    backend = EMAIL_BACKENDS.get(kind, kind)
+    options: dict[str, object] = {}
+    if kind == "smtp":
+        options = {
+            "host": env("EMAIL_HOST", "localhost"),
+            "port": int(env("EMAIL_PORT", "25")),
+            "username": env("EMAIL_HOST_USER"),
+            "password": env("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": 10,
+        }
+    elif kind == "file":
+        options = {"file_path": env("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": mailer_from_env(env("EMAIL_BACKEND", "console"))}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "MockRoom <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -175,7 +189,7 @@ USE_TZ = True
 
 # --- Static and media files
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+STATIC_ROOT = Path(env("STATIC_ROOT")) if env("STATIC_ROOT") else None
 STATICFILES_DIRS = [PACKAGE_DIR / "static", BASE_DIR / "frontend" / "dist"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))

@@ -1,6 +1,6 @@
 """Embedded default for `make run`: SQLite plus the in-memory channel layer."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env_bool
 
 DEBUG = env_bool("DEBUG", True)

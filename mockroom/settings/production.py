@@ -1,13 +1,18 @@
 """Production: PostgreSQL, Redis, HTTPS behind a proxy. Refuses to start with a weak SECRET_KEY."""
 
+from pathlib import Path
+
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import SECRET_KEY, STORAGES, env, env_bool, env_list
+from .base import *
+from .base import BASE_DIR, SECRET_KEY, STORAGES, env, env_bool, env_list, mailer_from_env
 
-if not SECRET_KEY or SECRET_KEY.startswith("insecure") or len(set(SECRET_KEY)) < 5 or len(
-    SECRET_KEY
-) < 50:
+if (
+    not SECRET_KEY
+    or SECRET_KEY.startswith("insecure")
+    or len(set(SECRET_KEY)) < 5
+    or len(SECRET_KEY) < 50
+):
     raise ImproperlyConfigured(
         "Set SECRET_KEY to a random string of at least 50 characters "
         "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
@@ -28,7 +33,11 @@ CSRF_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 WHITENOISE_USE_FINDERS = False
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Real mail in production: SMTP unless EMAIL_BACKEND names another backend.
+MAILERS = {"default": mailer_from_env(env("EMAIL_BACKEND", "smtp"))}

@@ -1,12 +1,11 @@
 """Settings for pytest: fast hashing, mail kept in memory, no outside services by default."""
 
-from .base import *  # noqa: F403
-from .base import env
+from .base import *
+from .base import env, mailer_from_env
 
 DEBUG = False
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = {
-    "file": "django.core.mail.backends.filebased.EmailBackend",
-}.get(env("EMAIL_BACKEND"), "django.core.mail.backends.locmem.EmailBackend")
+# Browser tests run the server in another process and read mail from files.
+MAILERS = {"default": mailer_from_env(env("EMAIL_BACKEND", "locmem"))}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

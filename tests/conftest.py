@@ -1,0 +1,52 @@
+"""Shared fixtures. Users are built the way people are: through the account model's manager."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+
+from mockroom.accounts.models import User
+
+PASSWORD = "correct-horse-battery-staple"
+# The Origin that WebSocket test clients send; it must match ALLOWED_HOSTS.
+ORIGIN = "http://localhost"
+
+
+@pytest.fixture
+def alice(db) -> User:
+    """A signed-up user with a display name."""
+    return User.objects.create_user("alice@example.com", PASSWORD, display_name="Alice")
+
+
+@pytest.fixture
+def charlie(db) -> User:
+    """Another user, who should have no access to Alice's things."""
+    return User.objects.create_user("charlie@example.com", PASSWORD, display_name="Charlie")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _session_cookie_for(user) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+@pytest.fixture
+def session_cookie():
+    """Returns an async function: user -> Cookie header value of a logged-in session."""
+    return sync_to_async(_session_cookie_for)
