@@ -201,7 +201,8 @@ def page(browser, live_server_url, request) -> Iterator[Page]:
     unchecked = sorted(set(checks.loaded) - checks.checked)
     csp = [e for e in checks.console_errors if "Content Security Policy" in e]
     try:
-        assert not checks.outside_requests, f"requests left our host: {checks.outside_requests}"
+        outside = checks.outside_requests
+        assert not outside, f"{len(outside)} requests left our host, e.g. {outside[:3]}"
         assert not checks.violations, "axe: " + "; ".join(checks.violations)
         assert not unchecked, f"pages loaded but never checked with axe: {unchecked}"
         assert not csp, f"CSP violations: {csp}"
