@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
-FRONTEND_SRC := $(shell find frontend/src frontend/scripts -type f 2>/dev/null) frontend/vite.config.ts frontend/package.json frontend/tsconfig.json
+FRONTEND_SRC := $(shell find frontend/src frontend/scripts frontend/build -type f 2>/dev/null) frontend/vite.config.ts frontend/package.json frontend/tsconfig.json
 PURE_MODULES := mockroom/core/clock.py mockroom/core/tokens.py
 
 .PHONY: help setup system-deps venv frontend migrate run test lint format typecheck frontend-check pytest demo bench worker clean
