@@ -86,6 +86,8 @@ TEMPLATES = [
 ]
 
 # --- Database: SQLite embedded by default, PostgreSQL (psycopg 3) when DATABASE_URL is set.
+if not env("DATABASE_URL"):
+    (BASE_DIR / "var").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
