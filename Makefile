@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 FRONTEND_SRC := $(shell find frontend/src frontend/scripts frontend/build -type f 2>/dev/null) frontend/vite.config.ts frontend/package.json frontend/tsconfig.json
-PURE_MODULES := mockroom/core/clock.py mockroom/core/tokens.py
+PURE_MODULES := mockroom/core/clock.py mockroom/core/tokens.py mockroom/interviews/agenda.py mockroom/interviews/rules.py
 
 .PHONY: help setup system-deps venv frontend migrate run test lint format typecheck frontend-check pytest demo bench worker clean
 
@@ -68,3 +68,6 @@ test: setup lint typecheck frontend-check pytest  ## Every check and every test
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist var/static
+
+demo: setup migrate  ## Create demo users and a round, then print how to try it
+	$(PY) manage.py demo --base-url http://$(HOST):$(PORT)

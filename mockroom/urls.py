@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.shortcuts import redirect, render
 from django.urls import include, path
 
+from mockroom.api import api
 from mockroom.core.views import healthz
 
 
@@ -17,5 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("mockroom.accounts.urls")),
     path("", include("mockroom.interviews.urls")),
+    path("", include("mockroom.live.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "django_vite",
+    "ninja",
     "django_tasks_db",
     "allauth",
     "allauth.account",

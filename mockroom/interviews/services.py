@@ -1,0 +1,244 @@
+"""Writes to rounds, participants and invitations. Each runs in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+
+from mockroom.accounts.models import User
+from mockroom.core.clock import now
+from mockroom.core.tokens import hash_token, new_token
+
+from .agenda import Phase
+from .models import SINGLE_SEAT_ROLES, Interview, Invitation, Participant, Role
+from .rules import InvitationState, invitation_state
+
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+class InterviewError(Exception):
+    """A request that breaks a rule of rounds; `code` names which, the message explains."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class InvitationRefused(InterviewError):
+    def __init__(self, state: InvitationState | str, message: str = "") -> None:
+        super().__init__(str(state), message or f"Invitation is {state}.")
+        self.state = state
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """An invitation and its token. The token exists only here; we store its hash."""
+
+    invitation: Invitation
+    token: str
+
+
+def can_manage(interview: Interview, user: User) -> bool:
+    """The creator and the interviewer organise the round: invitations, agenda, prompt."""
+    if interview.created_by_id == user.pk:
+        return True
+    return interview.participants.filter(user=user, role=Role.INTERVIEWER).exists()
+
+
+@transaction.atomic
+def interview_create(
+    *,
+    creator: User,
+    title: str,
+    kind: str,
+    creator_role: str,
+    agenda: list[Phase],
+    scheduled_at: datetime,
+    time_zone: str,
+    rubric_key: str = "",
+    prompt_text: str = "",
+    prompt_notes: str = "",
+    prompt_hints: str = "",
+    prompt_solution: str = "",
+) -> tuple[Interview, list[IssuedInvitation]]:
+    """Schedule a round with its creator in their chosen seat, and issue links for the other
+    seat and for observers."""
+    if creator_role not in SINGLE_SEAT_ROLES:
+        raise InterviewError("bad_role", "Choose to be the interviewer or the candidate.")
+    has_prompt = any([prompt_text, prompt_notes, prompt_hints, prompt_solution])
+    if creator_role == Role.CANDIDATE and has_prompt:
+        raise InterviewError("prompt_is_private", "Only the interviewer sets the prompt.")
+    interview = Interview.objects.create(
+        title=title.strip(),
+        kind=kind,
+        scheduled_at=scheduled_at,
+        time_zone=time_zone,
+        agenda=[phase.as_dict() for phase in agenda],
+        rubric_key=rubric_key or kind,
+        prompt_text=prompt_text,
+        prompt_notes=prompt_notes,
+        prompt_hints=prompt_hints,
+        prompt_solution=prompt_solution,
+        created_by=creator,
+    )
+    Participant.objects.create(interview=interview, user=creator, role=creator_role)
+    other = Role.CANDIDATE if creator_role == Role.INTERVIEWER else Role.INTERVIEWER
+    issued = [
+        invitation_create(interview=interview, role=other, created_by=creator),
+        invitation_create(interview=interview, role=Role.OBSERVER, created_by=creator),
+    ]
+    return interview, issued
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    interview: Interview,
+    role: str,
+    created_by: User,
+    email: str = "",
+    lifetime: timedelta = INVITATION_LIFETIME,
+) -> IssuedInvitation:
+    """Issue a new link for a seat. A new seat link withdraws the unused older ones."""
+    if role not in Role.values:
+        raise InterviewError("bad_role", "Unknown role.")
+    if interview.status == Interview.Status.ENDED:
+        raise InterviewError("ended", "This round has ended; nobody new can join.")
+    if role in SINGLE_SEAT_ROLES:
+        if interview.participants.filter(role=role).exists():
+            raise InterviewError("seat_taken", f"This round already has its {role}.")
+        interview.invitations.filter(role=role, revoked_at__isnull=True, use_count=0).update(
+            revoked_at=now()
+        )
+    token = new_token()
+    invitation = Invitation.objects.create(
+        interview=interview,
+        role=role,
+        token_hash=hash_token(token),
+        expires_at=now() + lifetime,
+        email=email,
+        created_by=created_by,
+    )
+    return IssuedInvitation(invitation=invitation, token=token)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    """Withdraw a link; already-joined participants stay. Revoking twice changes nothing."""
+    if invitation.revoked_at is None:
+        invitation.revoked_at = now()
+        invitation.save(update_fields=["revoked_at", "updated_at"])
+    return invitation
+
+
+def invitation_lookup(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("interview", "interview__created_by")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User) -> Participant:
+    """Take the seat an invitation offers. Joining a round you are already in is a no-op
+    that returns your existing seat and leaves the link unused."""
+    found = invitation_lookup(token)
+    if found is None:
+        raise InvitationRefused("unknown", "This invitation link is not valid.")
+    invitation = Invitation.objects.select_for_update().get(pk=found.pk)
+    interview = invitation.interview
+    existing = Participant.objects.filter(interview=interview, user=user).first()
+    if existing is not None:
+        return existing
+    state = invitation_state(invitation.facts(), now())
+    if state is not InvitationState.VALID:
+        raise InvitationRefused(state)
+    if interview.status == Interview.Status.ENDED:
+        raise InvitationRefused("ended", "This round has already ended.")
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                interview=interview, user=user, role=invitation.role
+            )
+    except IntegrityError:
+        raise InvitationRefused(
+            "seat_taken", f"Someone else already joined as the {invitation.role}."
+        ) from None
+    invitation.use_count += 1
+    invitation.save(update_fields=["use_count", "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def interview_update_agenda(*, interview: Interview, agenda: list[Phase]) -> Interview:
+    """Edit the agenda copy of a round that has not started."""
+    locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    if locked.status != Interview.Status.SCHEDULED:
+        raise InterviewError("not_scheduled", "The agenda is fixed once the round starts.")
+    locked.agenda = [phase.as_dict() for phase in agenda]
+    locked.save(update_fields=["agenda", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def interview_start(*, interview: Interview, at: datetime | None = None) -> Interview:
+    """scheduled → live. Freezes the rubric reference into a snapshot."""
+    locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    if locked.status != Interview.Status.SCHEDULED:
+        raise InterviewError("not_scheduled", "Only a scheduled round can start.")
+    locked.status = Interview.Status.LIVE
+    locked.started_at = at or now()
+    if locked.rubric_snapshot is None:
+        locked.rubric_snapshot = {"key": locked.rubric_key}
+    locked.save(update_fields=["status", "started_at", "rubric_snapshot", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def interview_end(*, interview: Interview, at: datetime | None = None) -> Interview:
+    """live → ended."""
+    locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    if locked.status != Interview.Status.LIVE:
+        raise InterviewError("not_live", "Only a live round can end.")
+    locked.status = Interview.Status.ENDED
+    locked.ended_at = max(at or now(), locked.started_at)  # type: ignore[type-var]
+    locked.save(update_fields=["status", "ended_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def interview_swap_roles(*, interview: Interview, by: User, scheduled_at: datetime) -> Interview:
+    """After a round ends, create the follow-up with interviewer and candidate reversed.
+    Asking twice returns the same follow-up."""
+    locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    existing = Interview.objects.filter(follow_up_of=locked).first()
+    if existing is not None:
+        return existing
+    if locked.status != Interview.Status.ENDED:
+        raise InterviewError("not_ended", "Swap roles once the round has ended.")
+    seats = {p.role: p.user for p in locked.participants.filter(role__in=SINGLE_SEAT_ROLES)}
+    if by not in seats.values():
+        raise InterviewError("not_a_seat", "Only the interviewer or the candidate can swap.")
+    if len(seats) != 2:
+        raise InterviewError("seat_empty", "Both seats must be filled to swap roles.")
+    follow_up = Interview.objects.create(
+        title=locked.title if "(swapped)" in locked.title else f"{locked.title} (swapped)",
+        kind=locked.kind,
+        scheduled_at=scheduled_at,
+        time_zone=locked.time_zone,
+        agenda=locked.agenda,
+        rubric_key=locked.rubric_key,
+        created_by=by,
+        follow_up_of=locked,
+    )
+    Participant.objects.create(
+        interview=follow_up, user=seats[Role.CANDIDATE], role=Role.INTERVIEWER
+    )
+    Participant.objects.create(
+        interview=follow_up, user=seats[Role.INTERVIEWER], role=Role.CANDIDATE
+    )
+    return follow_up
