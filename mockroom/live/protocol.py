@@ -1,0 +1,371 @@
+"""The room's WebSocket protocol: the one source of truth.
+
+Every message is a JSON object with a `type`. Client messages that change state carry an
+`id` (the client's message id); the server answers each with `ack` or `error`.
+`docs/protocol.md` and `frontend/src/protocol.ts` are generated from this module
+(`python manage.py export_protocol`) and a test keeps them in step.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+PROTOCOL_VERSION = 1
+MAX_FRAME_BYTES = 512 * 1024
+MAX_ID_LENGTH = 64
+
+MessageId = Annotated[str, Field(min_length=1, max_length=MAX_ID_LENGTH, pattern=r"^[\w.:-]+$")]
+
+# Who may send what. Checked by the consumer on every message and again by the service.
+INTERVIEWER = "interviewer"
+CANDIDATE = "candidate"
+OBSERVER = "observer"
+EVERYONE = frozenset({INTERVIEWER, CANDIDATE, OBSERVER})
+INTERVIEWER_ONLY = frozenset({INTERVIEWER})
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- Client → server -----------------------------------------------------------------
+
+
+class Ping(Message):
+    """Clock sync: the server answers with `pong` carrying its time. Not logged, no ack."""
+
+    type: Literal["ping"]
+    t: float = Field(description="The client's clock (ms since the epoch) when sent.")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"type": "ping", "t": 1767225600000}]})
+
+
+class Resume(Message):
+    """Ask for every event after `last_seq` you may see, after a reconnect or a gap. The
+    answer is `events`, or a fresh `snapshot` when you are too far behind."""
+
+    type: Literal["resume"]
+    id: MessageId
+    last_seq: int = Field(ge=0)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"type": "resume", "id": "c1-17", "last_seq": 42}]}
+    )
+
+
+class RoundStart(Message):
+    """Interviewer: start the round (scheduled → live)."""
+
+    type: Literal["round.start"]
+    id: MessageId
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"type": "round.start", "id": "c1-1"}]})
+
+
+class RoundEnd(Message):
+    """Interviewer: end the round (live → ended). The room becomes read-only."""
+
+    type: Literal["round.end"]
+    id: MessageId
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"type": "round.end", "id": "c1-9"}]})
+
+
+class TimerCommand(Message):
+    """Interviewer: start, pause or resume the timer, move to the next or previous phase,
+    or reset it to the first phase with nothing spent."""
+
+    type: Literal[
+        "timer.start", "timer.pause", "timer.resume", "timer.next", "timer.previous", "timer.reset"
+    ]
+    id: MessageId
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"type": "timer.pause", "id": "c1-5"}]}
+    )
+
+
+class TimerAddTime(Message):
+    """Interviewer: give the current phase more minutes."""
+
+    type: Literal["timer.add_time"]
+    id: MessageId
+    minutes: int = Field(ge=1, le=60)
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"type": "timer.add_time", "id": "c1-6", "minutes": 2}]}
+    )
+
+
+ClientMessage = Annotated[
+    Ping | Resume | RoundStart | RoundEnd | TimerCommand | TimerAddTime,
+    Field(discriminator="type"),
+]
+CLIENT_MESSAGE = TypeAdapter(ClientMessage)
+
+ALLOWED_ROLES: dict[str, frozenset[str]] = {
+    "ping": EVERYONE,
+    "resume": EVERYONE,
+    "round.start": INTERVIEWER_ONLY,
+    "round.end": INTERVIEWER_ONLY,
+    "timer.start": INTERVIEWER_ONLY,
+    "timer.pause": INTERVIEWER_ONLY,
+    "timer.resume": INTERVIEWER_ONLY,
+    "timer.next": INTERVIEWER_ONLY,
+    "timer.previous": INTERVIEWER_ONLY,
+    "timer.reset": INTERVIEWER_ONLY,
+    "timer.add_time": INTERVIEWER_ONLY,
+}
+CLIENT_TYPES = tuple(ALLOWED_ROLES)
+
+
+# --- Shared shapes ---------------------------------------------------------------------
+
+
+class PersonOut(Message):
+    user_id: int
+    name: str
+    role: Literal["interviewer", "candidate", "observer"]
+
+
+class PresenceOut(PersonOut):
+    connections: int = Field(ge=1, description="Open tabs or devices.")
+
+
+class PhaseOut(Message):
+    name: str
+    minutes: int
+
+
+class TimerOut(Message):
+    """Timer state as timestamps. Remaining time in the phase is
+    `agenda[phase_index].minutes*60000 + added_ms[i] - (phase_spent_ms[i] +
+    (running ? server_now - anchor_ms : 0))`, negative meaning overtime."""
+
+    phase_index: int
+    running: bool
+    anchor_ms: int | None
+    phase_spent_ms: list[int]
+    added_ms: list[int]
+
+
+class InterviewOut(Message):
+    public_id: str
+    title: str
+    kind: str
+    status: Literal["scheduled", "live", "ended"]
+    started_at: int | None = Field(description="Server ms since the epoch.")
+    ended_at: int | None
+
+
+class Streams(Message):
+    """The seq of the newest event in each stream you receive: `all`, `staff` (interviewer
+    and observers only) and `me` (events only you see). Each event names its stream and the
+    previous seq in that stream, so a gap in any stream is visible."""
+
+    all: int
+    staff: int | None = None
+    me: int
+
+
+# --- Server → client -----------------------------------------------------------------
+
+
+class Snapshot(Message):
+    """Sent on connect and when a resume is too far behind: everything your role may see."""
+
+    type: Literal["snapshot"]
+    protocol: int
+    seq: int
+    streams: Streams
+    server_time: int
+    interview: InterviewOut
+    me: PersonOut
+    participants: list[PersonOut]
+    presence: list[PresenceOut]
+    agenda: list[PhaseOut]
+    timer: TimerOut
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "snapshot",
+                    "protocol": 1,
+                    "seq": 12,
+                    "streams": {"all": 12, "staff": 9, "me": 0},
+                    "server_time": 1767225600000,
+                    "interview": {
+                        "public_id": "9f2c…",
+                        "title": "Design a URL shortener",
+                        "kind": "system_design",
+                        "status": "live",
+                        "started_at": 1767225000000,
+                        "ended_at": None,
+                    },
+                    "me": {"user_id": 7, "name": "Sam", "role": "candidate"},
+                    "participants": [
+                        {"user_id": 3, "name": "Dana", "role": "interviewer"},
+                        {"user_id": 7, "name": "Sam", "role": "candidate"},
+                    ],
+                    "presence": [
+                        {"user_id": 3, "name": "Dana", "role": "interviewer", "connections": 1}
+                    ],
+                    "agenda": [{"name": "Clarify", "minutes": 5}, {"name": "Design", "minutes": 20}],
+                    "timer": {
+                        "phase_index": 0,
+                        "running": True,
+                        "anchor_ms": 1767225300000,
+                        "phase_spent_ms": [120000, 0],
+                        "added_ms": [0, 0],
+                    },
+                }
+            ]
+        }
+    )
+
+
+class EventFrame(Message):
+    """One entry of the room's event log, in `seq` order. `kind` says what happened."""
+
+    type: Literal["event"]
+    seq: int
+    stream: Literal["all", "staff", "me"]
+    prev: int = Field(description="The seq of the previous event in the same stream (0: none).")
+    kind: Literal[
+        "round.started",
+        "round.ended",
+        "timer.changed",
+        "presence.joined",
+        "presence.left",
+    ]
+    actor: PersonOut | None
+    at: int = Field(description="Server ms since the epoch.")
+    payload: dict[str, Any]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "event",
+                    "seq": 13,
+                    "stream": "all",
+                    "prev": 12,
+                    "kind": "timer.changed",
+                    "actor": {"user_id": 3, "name": "Dana", "role": "interviewer"},
+                    "at": 1767225610000,
+                    "payload": {
+                        "command": "timer.pause",
+                        "timer": {
+                            "phase_index": 0,
+                            "running": False,
+                            "anchor_ms": None,
+                            "phase_spent_ms": [430000, 0],
+                            "added_ms": [0, 0],
+                        },
+                    },
+                }
+            ]
+        }
+    )
+
+
+class Events(Message):
+    """The answer to `resume`: the missed events you may see, oldest first."""
+
+    type: Literal["events"]
+    id: str
+    seq: int
+    events: list[EventFrame]
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"type": "events", "id": "c1-17", "seq": 44, "events": []}]}
+    )
+
+
+class Ack(Message):
+    """Your message `id` was applied and is durable as event `seq`. `duplicate` is true when
+    the same id was seen before: nothing was applied twice."""
+
+    type: Literal["ack"]
+    id: str
+    seq: int
+    duplicate: bool = False
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"type": "ack", "id": "c1-5", "seq": 13, "duplicate": False}]}
+    )
+
+
+ERROR_CODES = {
+    "bad_json": "The frame is not a JSON object.",
+    "too_large": f"The frame is larger than {MAX_FRAME_BYTES} bytes.",
+    "invalid": "The message does not match its schema.",
+    "unknown_type": "No such message type.",
+    "forbidden": "Your role may not send this message.",
+    "rate_limited": "Too many messages; slow down.",
+    "round_not_live": "The round is not live.",
+    "round_ended": "The round has ended; the room is read-only.",
+    "conflict": "The command does not fit the current state.",
+}
+
+
+class ErrorFrame(Message):
+    """Your message was refused and nothing changed. `code` is one of the listed codes."""
+
+    type: Literal["error"]
+    id: str | None = None
+    code: str
+    message: str
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "error",
+                    "id": "c1-7",
+                    "code": "forbidden",
+                    "message": "Your role may not send this message.",
+                }
+            ]
+        }
+    )
+
+
+class Pong(Message):
+    """The answer to `ping`: your `t` back, and the server's clock."""
+
+    type: Literal["pong"]
+    t: float
+    server_time: int
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"type": "pong", "t": 1767225600000, "server_time": 1767225600012}]
+        }
+    )
+
+
+ServerMessage = Annotated[
+    Snapshot | EventFrame | Events | Ack | ErrorFrame | Pong, Field(discriminator="type")
+]
+SERVER_MESSAGE = TypeAdapter(ServerMessage)
+
+CLOSE_CODES = {
+    4001: "Logged out: the session ended.",
+    4003: "Not a participant of this round.",
+    4008: "Repeated abuse (rate limit or oversized frames).",
+    4401: "No session: log in first.",
+}
+
+CLIENT_MODELS: tuple[type[Message], ...] = (
+    Ping,
+    Resume,
+    RoundStart,
+    RoundEnd,
+    TimerCommand,
+    TimerAddTime,
+)
+SERVER_MODELS: tuple[type[Message], ...] = (Snapshot, EventFrame, Events, Ack, ErrorFrame, Pong)
