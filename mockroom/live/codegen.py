@@ -29,8 +29,13 @@ def _ts_type(schema: dict[str, Any]) -> str:
         if "properties" in schema:
             return _ts_object(schema)
         return "Record<string, unknown>"
-    return {"integer": "number", "number": "number", "string": "string", "boolean": "boolean",
-            "null": "null"}.get(kind or "", "unknown")
+    return {
+        "integer": "number",
+        "number": "number",
+        "string": "string",
+        "boolean": "boolean",
+        "null": "null",
+    }.get(kind or "", "unknown")
 
 
 def _wrap(text: str) -> str:
@@ -72,7 +77,7 @@ def typescript() -> str:
     out.append(f"export type ServerMessage = {server};")
     roles = {k: sorted(v) for k, v in protocol.ALLOWED_ROLES.items()}
     out.append(
-        "export const ALLOWED_ROLES: Record<ClientMessage[\"type\"], readonly string[]> = "
+        'export const ALLOWED_ROLES: Record<ClientMessage["type"], readonly string[]> = '
         + json.dumps(roles, indent=2)
         + ";"
     )
@@ -117,7 +122,11 @@ def _model_section(model: type[protocol.Message], *, client: bool) -> list[str]:
     schema = model.model_json_schema()
     type_field = schema["properties"]["type"]
     types = [type_field["const"]] if "const" in type_field else type_field["enum"]
-    lines = [f"### {', '.join(f'`{t}`' for t in types)}", "", " ".join((model.__doc__ or "").split())]
+    lines = [
+        f"### {', '.join(f'`{t}`' for t in types)}",
+        "",
+        " ".join((model.__doc__ or "").split()),
+    ]
     if client:
         roles = sorted(protocol.ALLOWED_ROLES[types[0]])
         lines += ["", f"Who may send it: {', '.join(roles)}."]

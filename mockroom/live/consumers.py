@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+import orjson
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from django.conf import settings
+from pydantic import ValidationError
 
 from mockroom.core.clock import now, to_millis
 
+from . import protocol, selectors, services
+from .events import group_all, group_author, group_staff
+from .presence import registry
+from .ratelimit import TokenBucket
+
 CLOSE_UNAUTHENTICATED = 4401
+CLOSE_NOT_PARTICIPANT = 4003
+CLOSE_ABUSE = 4008
+CLOSE_LOGGED_OUT = 4001
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
 
 
 class PingConsumer(AsyncJsonWebsocketConsumer):
     """`/ws/ping/`: a signed-in client sends `{"type": "ping", "t": <client ms>}` and gets the
-    server's clock back, which is how clients measure their offset from server time."""
+    server's clock back."""
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -29,3 +46,163 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(
             {"type": "pong", "t": content.get("t"), "server_time": to_millis(now())}
         )
+
+
+class RoomConsumer(AsyncWebsocketConsumer):
+    """`/ws/interviews/<public_id>/`: the live room for the round's participants."""
+
+    groups_joined: list[str]
+
+    async def connect(self) -> None:
+        self.groups_joined = []
+        self.participant = None
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        public_id = self.scope["url_route"]["kwargs"]["public_id"]
+        participant = await database_sync_to_async(_find_participant)(public_id, user.pk)
+        if participant is None:
+            await self.close(code=CLOSE_NOT_PARTICIPANT)
+            return
+        self.participant = participant
+        self.role = participant.role
+        self.user_id = user.pk
+        self.interview_id = participant.interview_id
+        self.bucket = TokenBucket(rate=settings.ROOM_RATE_PER_SECOND, burst=settings.ROOM_BURST)
+        self.strikes = 0
+        await self.accept()
+        # Subscribe before the snapshot so nothing falls between them; clients dedupe by seq.
+        groups = [group_all(public_id), group_author(public_id, user.pk), user_group(user.pk)]
+        if participant.is_staff:
+            groups.append(group_staff(public_id))
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = groups
+        await database_sync_to_async(services.presence_connect)(
+            interview_id=self.interview_id, user_id=user.pk, channel_name=self.channel_name
+        )
+        registry.add(self.channel_name)
+        snapshot = await database_sync_to_async(selectors.room_snapshot)(participant)
+        await self.send_frame(snapshot)
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.participant is not None:
+            registry.discard(self.channel_name)
+            await database_sync_to_async(services.presence_disconnect)(
+                channel_name=self.channel_name
+            )
+
+    async def send_frame(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=orjson.dumps(frame).decode())
+
+    async def send_error(self, code: str, message_id: str | None = None, message: str = "") -> None:
+        await self.send_frame(
+            {
+                "type": "error",
+                "id": message_id,
+                "code": code,
+                "message": message or protocol.ERROR_CODES.get(code, code),
+            }
+        )
+
+    async def strike(self) -> bool:
+        """Count abuse; close the socket when it repeats. Returns True if closed."""
+        self.strikes += 1
+        if self.strikes >= settings.ROOM_ABUSE_STRIKES:
+            await self.close(code=CLOSE_ABUSE)
+            return True
+        return False
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        raw = text_data if text_data is not None else bytes_data
+        if raw is None:
+            return
+        if len(raw) > protocol.MAX_FRAME_BYTES:
+            if not await self.strike():
+                await self.send_error("too_large")
+            return
+        if not self.bucket.allow(time.monotonic()):
+            if not await self.strike():
+                await self.send_error("rate_limited")
+            return
+        try:
+            content = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            await self.send_error("bad_json")
+            return
+        if not isinstance(content, dict):
+            await self.send_error("bad_json")
+            return
+        message_id = content.get("id") if isinstance(content.get("id"), str) else None
+        message_id = message_id[: protocol.MAX_ID_LENGTH] if message_id else None
+        kind = content.get("type")
+        if not isinstance(kind, str) or kind not in protocol.ALLOWED_ROLES:
+            await self.send_error("unknown_type", message_id)
+            return
+        try:
+            message = protocol.CLIENT_MESSAGE.validate_python(content)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"][1:]) or "message"
+            await self.send_error("invalid", message_id, f"{where}: {first['msg']}")
+            return
+        if self.role not in protocol.ALLOWED_ROLES[kind]:
+            await self.send_error("forbidden", message_id)
+            return
+        await self.dispatch_message(message)
+
+    async def dispatch_message(self, message: Any) -> None:
+        if isinstance(message, protocol.Ping):
+            await self.send_frame({"type": "pong", "t": message.t, "server_time": to_millis(now())})
+            return
+        if isinstance(message, protocol.Resume):
+            try:
+                reply = await database_sync_to_async(_resume)(
+                    self.interview_id, self.user_id, message.last_seq, message.id
+                )
+            except services.RoomError as error:
+                await self.send_error(error.code, message.id, error.message)
+                return
+            await self.send_frame(reply)
+            return
+        args = message.model_dump(exclude={"type", "id"})
+        try:
+            result = await database_sync_to_async(services.room_command)(
+                interview_id=self.interview_id,
+                user_id=self.user_id,
+                command=message.type,
+                client_msg_id=message.id,
+                args=args,
+            )
+        except services.RoomError as error:
+            await self.send_error(error.code, message.id, error.message)
+            return
+        await self.send_frame(
+            {"type": "ack", "id": message.id, "seq": result.seq, "duplicate": result.duplicate}
+        )
+
+    # --- Channel-layer handlers ---------------------------------------------------------
+
+    async def room_event(self, message: dict[str, Any]) -> None:
+        await self.send_frame(message["event"])
+
+    async def session_ended(self, message: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_LOGGED_OUT)
+
+
+def _find_participant(public_id: str, user_id: int):
+    from mockroom.interviews.models import Participant
+
+    return (
+        Participant.objects.select_related("interview", "user")
+        .filter(interview__public_id=public_id, user_id=user_id)
+        .first()
+    )
+
+
+def _resume(interview_id: int, user_id: int, last_seq: int, request_id: str) -> dict[str, Any]:
+    participant = services.participant_for(interview_id, user_id)
+    return selectors.resume_reply(participant, last_seq=last_seq, request_id=request_id)

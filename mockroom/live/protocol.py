@@ -39,7 +39,9 @@ class Ping(Message):
     type: Literal["ping"]
     t: float = Field(description="The client's clock (ms since the epoch) when sent.")
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"type": "ping", "t": 1767225600000}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"type": "ping", "t": 1767225600000}]}
+    )
 
 
 class Resume(Message):
@@ -61,7 +63,9 @@ class RoundStart(Message):
     type: Literal["round.start"]
     id: MessageId
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"type": "round.start", "id": "c1-1"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"type": "round.start", "id": "c1-1"}]}
+    )
 
 
 class RoundEnd(Message):
@@ -213,7 +217,10 @@ class Snapshot(Message):
                     "presence": [
                         {"user_id": 3, "name": "Dana", "role": "interviewer", "connections": 1}
                     ],
-                    "agenda": [{"name": "Clarify", "minutes": 5}, {"name": "Design", "minutes": 20}],
+                    "agenda": [
+                        {"name": "Clarify", "minutes": 5},
+                        {"name": "Design", "minutes": 20},
+                    ],
                     "timer": {
                         "phase_index": 0,
                         "running": True,
@@ -295,7 +302,9 @@ class Ack(Message):
     duplicate: bool = False
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"type": "ack", "id": "c1-5", "seq": 13, "duplicate": False}]}
+        json_schema_extra={
+            "examples": [{"type": "ack", "id": "c1-5", "seq": 13, "duplicate": False}]
+        }
     )
 
 

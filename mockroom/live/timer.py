@@ -84,9 +84,7 @@ def _bank(state: TimerState, now_ms: int) -> TimerState:
     stretch = _current_stretch(state, now_ms)
     spent = list(state.phase_spent_ms)
     spent[state.phase_index] += stretch
-    return replace(
-        state, phase_spent_ms=tuple(spent), anchor_ms=now_ms if state.running else None
-    )
+    return replace(state, phase_spent_ms=tuple(spent), anchor_ms=now_ms if state.running else None)
 
 
 def start(state: TimerState, now_ms: int) -> TimerState:

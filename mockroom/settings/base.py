@@ -240,3 +240,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"daphne": {"level": "WARNING"}},
 }
+
+# --- The live room
+ROOM_RATE_PER_SECOND = float(env("ROOM_RATE_PER_SECOND", "30"))
+ROOM_BURST = float(env("ROOM_BURST", "60"))
+ROOM_ABUSE_STRIKES = int(env("ROOM_ABUSE_STRIKES", "20"))
+PRESENCE_HEARTBEAT_SECONDS = float(env("PRESENCE_HEARTBEAT_SECONDS", "10"))
+PRESENCE_TTL_SECONDS = float(env("PRESENCE_TTL_SECONDS", "30"))

@@ -1,0 +1,245 @@
+/**
+ * RoomController ties the transport, the store and the clock together, outside React.
+ * React reads it through useSyncExternalStore (subscribe + getSnapshot).
+ *
+ * Ordering rules:
+ * - Events that arrive before a connection's snapshot are buffered and applied after it
+ *   (duplicates fall away by seq).
+ * - On a gap, one `resume` is sent; events arriving meanwhile are buffered and applied after
+ *   the answer. A gap the answer does not close is retried, then a reconnect brings a fresh
+ *   snapshot.
+ */
+import { ERROR_CODES, type ErrorFrame, type EventFrame, type Snapshot } from "../protocol";
+import { ServerClock } from "../timer/clock";
+import type { CommandInput, OutgoingCommand } from "../transport/outbox";
+import type { RoomSocketHandlers, SocketState } from "../transport/socket";
+import {
+  applyEvent,
+  applyEvents,
+  applySnapshot,
+  initialRoomState,
+  resumePoint,
+  type RoomState,
+} from "./store";
+
+/** What the controller needs from a transport (RoomSocket implements it). */
+export interface RoomTransport {
+  start(): void;
+  stop(): void;
+  send(input: CommandInput): string;
+  resume(lastSeq: number): boolean;
+  reconnectNow(): void;
+  getState(): SocketState;
+  subscribe(listener: () => void): () => void;
+}
+
+export type TransportFactory = (handlers: RoomSocketHandlers) => RoomTransport;
+
+export interface RoomNotice {
+  /** Increases with every notice, so the same text twice is still news. */
+  readonly id: number;
+  readonly text: string;
+}
+
+export interface RoomView {
+  readonly room: RoomState;
+  readonly connection: SocketState;
+  /** The latest refusal from the server, until dismissed. */
+  readonly error: RoomNotice | null;
+}
+
+/** Resume answers that still leave a gap before we give up and reconnect. */
+const MAX_RESUME_MISSES = 2;
+
+const COMMAND_PHRASES: Record<OutgoingCommand["type"], string> = {
+  "round.start": "start the round",
+  "round.end": "end the round",
+  "timer.start": "start the timer",
+  "timer.pause": "pause the timer",
+  "timer.resume": "resume the timer",
+  "timer.next": "go to the next phase",
+  "timer.previous": "go to the previous phase",
+  "timer.reset": "reset the timer",
+  "timer.add_time": "add time",
+};
+
+/** A sentence for a refusal, naming what was refused when we know. */
+export function describeError(error: ErrorFrame, command: OutgoingCommand | null): string {
+  const known = (ERROR_CODES as Record<string, string>)[error.code];
+  const reason = error.message?.trim() || known || "The server refused the request.";
+  if (!command) return reason;
+  const what =
+    command.type === "timer.add_time"
+      ? `add ${command.minutes} min`
+      : COMMAND_PHRASES[command.type];
+  return `Could not ${what}: ${reason}`;
+}
+
+export class RoomController {
+  readonly clock = new ServerClock();
+  private readonly transport: RoomTransport;
+  private readonly listeners = new Set<() => void>();
+  private unsubscribeTransport: (() => void) | null = null;
+
+  private room: RoomState = initialRoomState;
+  private error: RoomNotice | null = null;
+  private noticeCounter = 0;
+  private view: RoomView;
+
+  private awaitingSnapshot = true;
+  private resumeWaiting = false;
+  private resumeMisses = 0;
+  private buffer: EventFrame[] = [];
+
+  constructor(
+    createTransport: TransportFactory,
+    private readonly localNow: () => number = () => Date.now(),
+  ) {
+    this.transport = createTransport({
+      onOpen: () => this.handleOpen(),
+      onSnapshot: (snapshot) => this.handleSnapshot(snapshot),
+      onEvent: (event) => this.handleEvent(event),
+      onEvents: (frame) => this.handleResumeAnswer(frame.events),
+      onError: (error, command) => this.handleError(error, command),
+      onPong: (sentAt, receivedAt, serverTime) =>
+        this.clock.addSample(sentAt, receivedAt, serverTime),
+    });
+    this.view = { room: this.room, connection: this.transport.getState(), error: null };
+  }
+
+  // --- Lifecycle and commands --------------------------------------------------------
+
+  start(): void {
+    if (!this.unsubscribeTransport) {
+      this.unsubscribeTransport = this.transport.subscribe(() => this.publish());
+    }
+    this.transport.start();
+    this.publish();
+  }
+
+  stop(): void {
+    this.transport.stop();
+    this.unsubscribeTransport?.();
+    this.unsubscribeTransport = null;
+  }
+
+  send(input: CommandInput): string {
+    return this.transport.send(input);
+  }
+
+  dismissError(): void {
+    if (!this.error) return;
+    this.error = null;
+    this.publish();
+  }
+
+  /** The server's clock now, corrected by ping/pong. */
+  serverNow(localNow: number = this.localNow()): number {
+    return this.clock.serverNow(localNow);
+  }
+
+  // --- useSyncExternalStore -----------------------------------------------------------
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  readonly getSnapshot = (): RoomView => this.view;
+
+  // --- Frames -------------------------------------------------------------------------
+
+  private handleOpen(): void {
+    this.awaitingSnapshot = true;
+    this.resumeWaiting = false;
+    this.buffer = [];
+  }
+
+  private handleSnapshot(snapshot: Snapshot): void {
+    this.clock.seed(snapshot.server_time, this.localNow());
+    this.room = applySnapshot(this.room, snapshot);
+    this.awaitingSnapshot = false;
+    this.resumeWaiting = false;
+    this.resumeMisses = 0;
+    if (this.drainBuffer()) this.requestResume();
+    this.publish();
+  }
+
+  private handleEvent(event: EventFrame): void {
+    if (this.awaitingSnapshot || this.resumeWaiting) {
+      this.buffer.push(event);
+      return;
+    }
+    const result = applyEvent(this.room, event);
+    if (result.gap) {
+      this.buffer.push(event);
+      this.requestResume();
+      return;
+    }
+    if (result.state !== this.room) {
+      this.room = result.state;
+      this.publish();
+    }
+  }
+
+  private handleResumeAnswer(events: readonly EventFrame[]): void {
+    this.resumeWaiting = false;
+    const answer = applyEvents(this.room, events);
+    this.room = answer.state;
+    const stillGap = this.drainBuffer();
+    if (answer.gap || stillGap) {
+      this.resumeMisses += 1;
+      if (this.resumeMisses > MAX_RESUME_MISSES) {
+        this.resumeMisses = 0;
+        this.buffer = [];
+        this.transport.reconnectNow();
+      } else {
+        this.requestResume();
+      }
+    } else {
+      this.resumeMisses = 0;
+    }
+    this.publish();
+  }
+
+  private handleError(error: ErrorFrame, command: OutgoingCommand | null): void {
+    this.noticeCounter += 1;
+    this.error = { id: this.noticeCounter, text: describeError(error, command) };
+    this.publish();
+  }
+
+  /** Apply buffered events in seq order; keep the ones past a gap. True if a gap remains. */
+  private drainBuffer(): boolean {
+    const pending = [...this.buffer].sort((a, b) => a.seq - b.seq);
+    this.buffer = [];
+    let gap = false;
+    for (const event of pending) {
+      const result = applyEvent(this.room, event);
+      if (result.gap) {
+        gap = true;
+        this.buffer.push(event);
+      } else {
+        this.room = result.state;
+      }
+    }
+    return gap;
+  }
+
+  private requestResume(): void {
+    if (this.resumeWaiting) return;
+    // If the transport cannot send now, the next connection's snapshot catches us up.
+    this.resumeWaiting = this.transport.resume(resumePoint(this.room.lastSeen));
+  }
+
+  private publish(): void {
+    const connection = this.transport.getState();
+    const { view } = this;
+    if (view.room === this.room && view.connection === connection && view.error === this.error) {
+      return;
+    }
+    this.view = { room: this.room, connection, error: this.error };
+    for (const listener of [...this.listeners]) listener();
+  }
+}

@@ -1,0 +1,208 @@
+import { describe, expect, it } from "vitest";
+import type { EventFrame, Snapshot, TimerOut } from "../protocol";
+import {
+  applyEvent,
+  applyEvents,
+  applySnapshot,
+  initialRoomState,
+  resumePoint,
+  type RoomState,
+} from "./store";
+
+const fresh: TimerOut = {
+  phase_index: 0, running: false, anchor_ms: null, phase_spent_ms: [0, 0], added_ms: [0, 0],
+};
+
+function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
+  return {
+    type: "snapshot",
+    protocol: 1,
+    seq: 12,
+    streams: { all: 12, me: 0, staff: 9 },
+    server_time: 1_767_225_600_000,
+    interview: {
+      public_id: "9f2c", title: "Design a URL shortener", kind: "system_design",
+      status: "scheduled", started_at: null, ended_at: null,
+    },
+    me: { user_id: 3, name: "Dana", role: "interviewer" },
+    participants: [
+      { user_id: 3, name: "Dana", role: "interviewer" },
+      { user_id: 7, name: "Sam", role: "candidate" },
+    ],
+    presence: [{ user_id: 3, name: "Dana", role: "interviewer", connections: 1 }],
+    agenda: [{ name: "Clarify", minutes: 5 }, { name: "Design", minutes: 20 }],
+    timer: fresh,
+    ...overrides,
+  };
+}
+
+const candidateSnapshot = () =>
+  snapshot({
+    streams: { all: 12, me: 0, staff: null },
+    me: { user_id: 7, name: "Sam", role: "candidate" },
+  });
+
+function event(
+  seq: number,
+  prev: number,
+  kind: EventFrame["kind"],
+  payload: Record<string, unknown> = {},
+  stream: EventFrame["stream"] = "all",
+): EventFrame {
+  return { type: "event", seq, stream, prev, kind, actor: null, at: 1_767_225_600_000 + seq, payload };
+}
+
+function apply(state: RoomState, ...events: EventFrame[]): RoomState {
+  return events.reduce((s, e) => {
+    const result = applyEvent(s, e);
+    expect(result.outcome).toBe("applied");
+    return result.state;
+  }, state);
+}
+
+const joined = (user_id: number, name: string, role: string, connections: number) => ({
+  user_id, name, role, connections,
+});
+
+describe("applySnapshot", () => {
+  it("takes everything from the snapshot", () => {
+    const state = applySnapshot(initialRoomState, snapshot());
+    expect(state.ready).toBe(true);
+    expect(state.lastSeen).toEqual({ all: 12, me: 0, staff: 9 });
+    expect(state.interview?.title).toBe("Design a URL shortener");
+    expect([...state.presence.keys()]).toEqual([3]);
+    expect(state.ended).toBe("no");
+  });
+
+  it("has no staff stream when the snapshot gives none", () => {
+    expect(applySnapshot(initialRoomState, candidateSnapshot()).lastSeen).toEqual({ all: 12, me: 0 });
+  });
+
+  it("tells an ended round at load from one that ended while we were here", () => {
+    const ended = snapshot({
+      interview: { ...snapshot().interview, status: "ended", ended_at: 5 },
+    });
+    expect(applySnapshot(initialRoomState, ended).ended).toBe("on-load");
+    const live = applySnapshot(initialRoomState, snapshot());
+    expect(applySnapshot(live, ended).ended).toBe("during-session");
+  });
+});
+
+describe("applyEvent", () => {
+  it("applies events in order and tracks each stream's head", () => {
+    let state = applySnapshot(initialRoomState, snapshot());
+    state = apply(
+      state,
+      event(13, 12, "round.started", { status: "live", started_at: 1000 }),
+      event(14, 9, "presence.joined", joined(9, "Obi", "observer", 1), "staff"),
+      event(15, 13, "timer.changed", {
+        command: "timer.start",
+        timer: { ...fresh, running: true, anchor_ms: 2000 },
+      }),
+    );
+    expect(state.interview?.status).toBe("live");
+    expect(state.interview?.started_at).toBe(1000);
+    expect(state.timer?.running).toBe(true);
+    expect(state.timer?.anchor_ms).toBe(2000);
+    expect(state.lastSeen).toEqual({ all: 15, me: 0, staff: 14 });
+  });
+
+  it("ignores duplicates", () => {
+    let state = applySnapshot(initialRoomState, snapshot());
+    state = apply(state, event(13, 12, "round.started", { status: "live", started_at: 1 }));
+    const again = applyEvent(state, event(13, 12, "round.started", { status: "live", started_at: 1 }));
+    expect(again.outcome).toBe("duplicate");
+    expect(again.gap).toBe(false);
+    expect(again.state).toBe(state);
+    expect(applyEvent(state, event(11, 10, "timer.changed")).outcome).toBe("duplicate");
+  });
+
+  it("detects a gap in the stream the event belongs to", () => {
+    const state = applySnapshot(initialRoomState, snapshot());
+    const result = applyEvent(state, event(15, 14, "timer.changed", { timer: fresh }));
+    expect(result.gap).toBe(true);
+    expect(result.state).toBe(state);
+    const staffGap = applyEvent(state, event(16, 10, "presence.joined", {}, "staff"));
+    expect(staffGap.gap).toBe(true);
+  });
+
+  it("does not call missing staff events a gap for a candidate", () => {
+    let state = applySnapshot(initialRoomState, candidateSnapshot());
+    // Seqs 13 and 14 were staff-only; the candidate's `all` stream goes 12 → 15.
+    state = apply(state, event(15, 12, "round.started", { status: "live", started_at: 1 }));
+    expect(state.lastSeen).toEqual({ all: 15, me: 0 });
+    // A staff event that reached a candidate anyway is ignored, not a gap.
+    const stray = applyEvent(state, event(16, 14, "timer.changed", {}, "staff"));
+    expect(stray).toMatchObject({ gap: false, outcome: "ignored" });
+  });
+
+  it("ignores events before the first snapshot", () => {
+    expect(applyEvent(initialRoomState, event(1, 0, "round.started")).outcome).toBe("ignored");
+  });
+
+  it("tracks presence across two tabs of one person", () => {
+    let state = applySnapshot(initialRoomState, snapshot());
+    state = apply(state, event(13, 12, "presence.joined", joined(7, "Sam", "candidate", 1)));
+    expect(state.presence.get(7)?.connections).toBe(1);
+    state = apply(state, event(14, 13, "presence.joined", joined(7, "Sam", "candidate", 2)));
+    expect(state.presence.get(7)?.connections).toBe(2);
+    state = apply(state, event(15, 14, "presence.left", joined(7, "Sam", "candidate", 1)));
+    expect(state.presence.get(7)?.connections).toBe(1);
+    state = apply(state, event(16, 15, "presence.left", joined(7, "Sam", "candidate", 0)));
+    expect(state.presence.has(7)).toBe(false);
+    expect(state.presence.has(3)).toBe(true);
+  });
+
+  it("adds a newcomer who joins to the participants", () => {
+    let state = applySnapshot(initialRoomState, snapshot());
+    state = apply(state, event(13, 12, "presence.joined", joined(11, "Ola", "observer", 1)));
+    expect(state.participants.map((p) => p.user_id)).toEqual([3, 7, 11]);
+  });
+
+  it("ends the round and takes the final timer", () => {
+    let state = applySnapshot(initialRoomState, snapshot());
+    state = apply(
+      state,
+      event(13, 12, "round.ended", {
+        status: "ended", ended_at: 99, timer: { ...fresh, phase_spent_ms: [5, 0] },
+      }),
+    );
+    expect(state.interview?.status).toBe("ended");
+    expect(state.interview?.ended_at).toBe(99);
+    expect(state.timer?.phase_spent_ms).toEqual([5, 0]);
+    expect(state.ended).toBe("during-session");
+  });
+
+  it("advances the stream for kinds it does not know", () => {
+    let state = applySnapshot(initialRoomState, snapshot());
+    state = apply(state, event(13, 12, "future.kind" as EventFrame["kind"], { x: 1 }));
+    expect(state.lastSeen.all).toBe(13);
+  });
+});
+
+describe("applyEvents (resume answers)", () => {
+  it("applies what was missed, skipping what we already had", () => {
+    let state = applySnapshot(initialRoomState, snapshot());
+    state = apply(state, event(13, 9, "presence.joined", joined(9, "Obi", "observer", 1), "staff"));
+    // Resume from min(all 12, staff 13, me 0) = 0: the answer includes the staff event again.
+    expect(resumePoint(state.lastSeen)).toBe(0);
+    const result = applyEvents(state, [
+      event(13, 9, "presence.joined", joined(9, "Obi", "observer", 1), "staff"),
+      event(14, 12, "round.started", { status: "live", started_at: 5 }),
+      event(15, 0, "timer.changed", { timer: fresh }, "me"),
+    ]);
+    expect(result.gap).toBe(false);
+    expect(result.state.lastSeen).toEqual({ all: 14, staff: 13, me: 15 });
+    expect(result.state.interview?.status).toBe("live");
+  });
+
+  it("reports a gap that the answer does not fill", () => {
+    const state = applySnapshot(initialRoomState, snapshot());
+    const result = applyEvents(state, [
+      event(13, 12, "round.started", { status: "live", started_at: 5 }),
+      event(16, 15, "timer.changed", { timer: fresh }),
+    ]);
+    expect(result.gap).toBe(true);
+    expect(result.state.lastSeen.all).toBe(13);
+  });
+});

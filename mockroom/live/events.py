@@ -1,0 +1,143 @@
+"""The one place room events are appended and broadcast.
+
+`append_events` must run inside a transaction. It assigns `seq` under the room's state-row
+lock, writes the events, and registers the broadcast for after the commit, so an event is
+never seen (or acknowledged) before it is durable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from mockroom.core.clock import now, to_millis
+from mockroom.interviews.models import Interview
+
+from .models import Audience, RoomEvent, RoomState
+
+
+@dataclass
+class NewEvent:
+    interview: Interview
+    kind: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    actor: Any = None
+    actor_role: str = ""
+    audience: str = Audience.ALL
+    audience_user_id: int | None = None
+    client_msg_id: str | None = None
+
+
+def stream_key(audience: str, audience_user_id: int | None) -> str:
+    if audience == Audience.AUTHOR:
+        return f"user:{audience_user_id}"
+    return audience
+
+
+def group_all(public_id: str) -> str:
+    return f"interview.{public_id}"
+
+
+def group_staff(public_id: str) -> str:
+    return f"interview.{public_id}.staff"
+
+
+def group_author(public_id: str, user_id: int) -> str:
+    return f"interview.{public_id}.u{user_id}"
+
+
+def group_for(event: RoomEvent, public_id: str) -> str:
+    if event.audience == Audience.STAFF:
+        return group_staff(public_id)
+    if event.audience == Audience.AUTHOR:
+        if event.audience_user_id is None:
+            raise ValueError("an author event needs its author")
+        return group_author(public_id, event.audience_user_id)
+    return group_all(public_id)
+
+
+def lock_room_state(interview: Interview) -> RoomState:
+    """The round's state row, locked for this transaction (created on first use)."""
+    RoomState.objects.get_or_create(interview=interview)
+    return RoomState.objects.select_for_update().get(interview=interview)
+
+
+def append_events(
+    events: Iterable[NewEvent], *, states: dict[int, RoomState] | None = None
+) -> list[RoomEvent]:
+    """Append a batch of events; returns the saved rows with their seq.
+
+    Callers that already hold a locked RoomState pass it in `states` (by interview pk) so
+    the materialized state and the log are written under the same lock.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("append_events must run inside transaction.atomic()")
+    states = dict(states or {})
+    rows: list[RoomEvent] = []
+    touched: dict[int, RoomState] = {}
+    for new in events:
+        state = states.get(new.interview.pk) or lock_room_state(new.interview)
+        states[new.interview.pk] = state
+        touched[new.interview.pk] = state
+        key = stream_key(new.audience, new.audience_user_id)
+        state.seq += 1
+        prev = int(state.stream_heads.get(key, 0))
+        state.stream_heads = {**state.stream_heads, key: state.seq}
+        rows.append(
+            RoomEvent(
+                interview=new.interview,
+                seq=state.seq,
+                prev=prev,
+                kind=new.kind,
+                audience=new.audience,
+                audience_user_id=new.audience_user_id,
+                actor=new.actor,
+                actor_role=new.actor_role,
+                payload=new.payload,
+                client_msg_id=new.client_msg_id,
+                created_at=now(),
+            )
+        )
+    RoomEvent.objects.bulk_create(rows)
+    for state in touched.values():
+        state.save(update_fields=["seq", "stream_heads", "timer", "updated_at"])
+    public_ids = {pk: state.interview.public_id for pk, state in touched.items()}
+    frames = [(group_for(row, public_ids[row.interview_id]), event_frame(row)) for row in rows]
+    transaction.on_commit(lambda: broadcast(frames))
+    return rows
+
+
+def viewer_stream(event: RoomEvent) -> str:
+    return {"all": "all", "staff": "staff", "author": "me"}[event.audience]
+
+
+def event_frame(event: RoomEvent) -> dict[str, Any]:
+    """The wire form of an event (protocol.EventFrame)."""
+    actor = None
+    if event.actor_id is not None and event.actor is not None:
+        actor = {"user_id": event.actor_id, "name": event.actor.name, "role": event.actor_role}
+    return {
+        "type": "event",
+        "seq": event.seq,
+        "stream": viewer_stream(event),
+        "prev": event.prev,
+        "kind": event.kind,
+        "actor": actor,
+        "at": to_millis(event.created_at),
+        "payload": event.payload,
+    }
+
+
+def broadcast(frames: list[tuple[str, dict[str, Any]]]) -> None:
+    """Tell every process with sockets in the room. Runs after commit."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    send = async_to_sync(layer.group_send)
+    for group, frame in frames:
+        send(group, {"type": "room.event", "event": frame})

@@ -1,0 +1,91 @@
+"""Reads of the room, always for one participant: what their role may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from mockroom.core.clock import now, to_millis
+from mockroom.interviews.models import Interview, Participant
+
+from .events import event_frame
+from .models import Audience, Presence, RoomEvent, RoomState
+from .protocol import PROTOCOL_VERSION
+from .timer import TimerState
+
+RESUME_LIMIT = 1000
+
+
+def visible_events(participant: Participant) -> QuerySet[RoomEvent]:
+    """The log as this participant may read it: all, staff (if staff), and their own."""
+    visible = Q(audience=Audience.ALL) | Q(audience=Audience.AUTHOR, audience_user=participant.user)
+    if participant.is_staff:
+        visible |= Q(audience=Audience.STAFF)
+    return RoomEvent.objects.filter(interview_id=participant.interview_id).filter(visible)
+
+
+def room_snapshot(participant: Participant) -> dict[str, Any]:
+    """protocol.Snapshot for this participant."""
+    interview = Interview.objects.get(pk=participant.interview_id)
+    state, _ = RoomState.objects.get_or_create(interview=interview)
+    phases = interview.phases
+    timer = TimerState.from_json(state.timer, len(phases))
+    heads = state.stream_heads
+    streams: dict[str, int | None] = {
+        "all": int(heads.get("all", 0)),
+        "staff": int(heads.get("staff", 0)) if participant.is_staff else None,
+        "me": int(heads.get(f"user:{participant.user_id}", 0)),
+    }
+    participants = [
+        {"user_id": p.user_id, "name": p.user.name, "role": p.role}
+        for p in interview.participants.select_related("user").order_by("role", "created_at")
+    ]
+    names = {p["user_id"]: p for p in participants}
+    presence = [
+        {**names[row["user_id"]], "connections": row["n"]}
+        for row in Presence.objects.filter(interview=interview)
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .order_by("user_id")
+        if row["user_id"] in names
+    ]
+    return {
+        "type": "snapshot",
+        "protocol": PROTOCOL_VERSION,
+        "seq": state.seq,
+        "streams": streams,
+        "server_time": to_millis(now()),
+        "interview": {
+            "public_id": interview.public_id,
+            "title": interview.title,
+            "kind": interview.kind,
+            "status": interview.status,
+            "started_at": to_millis(interview.started_at) if interview.started_at else None,
+            "ended_at": to_millis(interview.ended_at) if interview.ended_at else None,
+        },
+        "me": {
+            "user_id": participant.user_id,
+            "name": participant.user.name,
+            "role": participant.role,
+        },
+        "participants": participants,
+        "presence": presence,
+        "agenda": [phase.as_dict() for phase in phases],
+        "timer": timer.to_json(),
+    }
+
+
+def resume_reply(participant: Participant, *, last_seq: int, request_id: str) -> dict[str, Any]:
+    """protocol.Events with what was missed, or a Snapshot when too far behind."""
+    state, _ = RoomState.objects.get_or_create(interview_id=participant.interview_id)
+    behind = state.seq - last_seq
+    if last_seq > state.seq or behind > RESUME_LIMIT:
+        return room_snapshot(participant)
+    rows = visible_events(participant).filter(seq__gt=last_seq).select_related("actor")
+    return {
+        "type": "events",
+        "id": request_id,
+        "seq": state.seq,
+        "events": [event_frame(row) for row in rows.order_by("seq")],
+    }

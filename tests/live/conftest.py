@@ -1,0 +1,60 @@
+"""Room test helpers: connect personas through the real ASGI stack."""
+
+from __future__ import annotations
+
+import pytest
+from channels.layers import channel_layers
+from channels.testing import WebsocketCommunicator
+
+from mockroom.asgi import application
+from tests.conftest import ORIGIN
+from tests.interviews.conftest import PERSONAS, scheduled_round  # noqa: F401
+
+__all__ = ["PERSONAS"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """The in-memory layer's queues belong to one event loop; give each test its own."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture
+def room(session_cookie):
+    """Returns an async function: (user, interview) -> (communicator, snapshot)."""
+    opened: list[WebsocketCommunicator] = []
+
+    async def connect(user, interview, *, expect_snapshot: bool = True):
+        cookie = await session_cookie(user)
+        ws = WebsocketCommunicator(
+            application,
+            f"/ws/interviews/{interview.public_id}/",
+            headers=[(b"origin", ORIGIN.encode()), (b"cookie", cookie.encode())],
+        )
+        connected, code = await ws.connect()
+        opened.append(ws)
+        if not connected:
+            return ws, code
+        snapshot = await ws.receive_json_from(timeout=5) if expect_snapshot else None
+        return ws, snapshot
+
+    yield connect
+
+
+async def drain(ws, quiet_for: float = 0.2) -> list[dict]:
+    """Everything the socket has received so far."""
+    frames = []
+    while not await ws.receive_nothing(timeout=quiet_for):
+        frames.append(await ws.receive_json_from())
+    return frames
+
+
+async def command(ws, type_: str, id_: str, **fields) -> dict:
+    """Send a command and return the ack or error for it, skipping broadcast events."""
+    await ws.send_json_to({"type": type_, "id": id_, **fields})
+    while True:
+        frame = await ws.receive_json_from(timeout=5)
+        if frame.get("type") in ("ack", "error") and frame.get("id") == id_:
+            return frame

@@ -1,0 +1,234 @@
+"""The room over the real ASGI stack: authorization, ordering, resume, dedupe, audiences."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import transaction
+
+from mockroom.interviews.services import interview_start
+from mockroom.live import selectors
+from mockroom.live.events import NewEvent, append_events
+from mockroom.live.models import Audience, RoomEvent, RoomState
+from mockroom.live.protocol import ALLOWED_ROLES
+from tests.live.conftest import PERSONAS, command, drain
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ARGS = {"timer.add_time": {"minutes": 2}, "resume": {"last_seq": 0}, "ping": {"t": 1.0}}
+
+
+async def seq_of(interview) -> int:
+    state = await RoomState.objects.filter(interview=interview).afirst()
+    return state.seq if state else 0
+
+
+@pytest.mark.parametrize("message_type", list(ALLOWED_ROLES))
+@pytest.mark.parametrize("persona", PERSONAS)
+async def test_authorization_matrix(room, scheduled_round, persona, message_type):
+    interview = scheduled_round.interview
+    if message_type != "round.start":
+        await sync_to_async(interview_start)(interview=interview)
+    user = scheduled_round.persona(persona)
+    ws, snapshot = await room(user, interview)
+    if persona == "outsider":
+        assert snapshot == 4003  # refused at connect
+        return
+    before = await seq_of(interview)
+    frame = {"type": message_type, **ARGS.get(message_type, {})}
+    if message_type != "ping":
+        frame["id"] = "m-1"
+    await ws.send_json_to(frame)
+    reply = await ws.receive_json_from(timeout=5)
+    while reply.get("type") == "event":
+        reply = await ws.receive_json_from(timeout=5)
+    allowed = persona in ALLOWED_ROLES[message_type]
+    if not allowed:
+        assert reply == {
+            "type": "error",
+            "id": "m-1",
+            "code": "forbidden",
+            "message": "Your role may not send this message.",
+        }
+        assert await seq_of(interview) == before
+    elif message_type == "ping":
+        assert reply["type"] == "pong"
+    elif message_type == "resume":
+        assert reply["type"] == "events"
+    else:
+        # Allowed: applied (ack) or refused for the state it found, never for the role.
+        assert reply["type"] == "ack" or reply["code"] in ("conflict", "round_not_live"), reply
+    await ws.disconnect()
+
+
+async def test_events_arrive_in_seq_order_with_a_prev_chain(room, scheduled_round):
+    interview = scheduled_round.interview
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    cole, snapshot = await room(scheduled_round.candidate, interview)
+    await drain(ivy)
+    await drain(cole)
+    acks = []
+    for i, (kind, extra) in enumerate(
+        [
+            ("round.start", {}),
+            ("timer.start", {}),
+            ("timer.add_time", {"minutes": 1}),
+            ("timer.next", {}),
+            ("timer.pause", {}),
+        ]
+    ):
+        acks.append(await command(ivy, kind, f"c{i}", **extra))
+    assert [a["type"] for a in acks] == ["ack"] * 5
+    seqs = [a["seq"] for a in acks]
+    assert seqs == list(range(seqs[0], seqs[0] + 5))
+    events = [f for f in await drain(cole) if f["type"] == "event"]
+    assert [e["seq"] for e in events] == seqs
+    prev = snapshot["streams"]["all"]
+    for event in events:
+        assert event["prev"] == prev and event["stream"] == "all"
+        prev = event["seq"]
+    assert events[-1]["payload"]["timer"]["phase_index"] == 1
+    assert events[-1]["payload"]["timer"]["running"] is False
+    await ivy.disconnect()
+    await cole.disconnect()
+
+
+def _append_staff_event(interview) -> int:
+    with transaction.atomic():
+        (row,) = append_events(
+            [
+                NewEvent(
+                    interview=interview,
+                    kind="timer.changed",
+                    audience=Audience.STAFF,
+                    payload={"secret": "STAFF-ONLY"},
+                )
+            ]
+        )
+    return row.seq
+
+
+async def test_candidate_never_receives_a_staff_audience_event(room, scheduled_round):
+    interview = scheduled_round.interview
+    cole, _ = await room(scheduled_round.candidate, interview)
+    otto, _ = await room(scheduled_round.observer, interview)
+    await drain(cole)
+    await drain(otto)
+    seq = await sync_to_async(_append_staff_event)(interview)
+    staff_frame = await otto.receive_json_from(timeout=5)
+    assert staff_frame["seq"] == seq and staff_frame["stream"] == "staff"
+    assert await cole.receive_nothing(timeout=0.5)
+    # Nor in a resume.
+    await cole.send_json_to({"type": "resume", "id": "r1", "last_seq": 0})
+    reply = await cole.receive_json_from(timeout=5)
+    assert all(e["stream"] != "staff" for e in reply["events"])
+    assert "STAFF-ONLY" not in str(reply)
+    await cole.disconnect()
+    await otto.disconnect()
+
+
+async def test_staff_events_leave_no_gap_in_the_candidates_stream(room, scheduled_round):
+    interview = scheduled_round.interview
+    await sync_to_async(interview_start)(interview=interview)
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    cole, _snapshot = await room(scheduled_round.candidate, interview)
+    await drain(cole)
+    await command(ivy, "timer.start", "a1")
+    await sync_to_async(_append_staff_event)(interview)
+    await command(ivy, "timer.pause", "a2")
+    events = [f for f in await drain(cole) if f["type"] == "event"]
+    assert len(events) == 2
+    assert events[1]["seq"] - events[0]["seq"] == 2  # a staff event sits between them
+    assert events[1]["prev"] == events[0]["seq"]  # ...yet the candidate's stream has no gap
+    await ivy.disconnect()
+    await cole.disconnect()
+
+
+async def test_resume_returns_what_was_missed(room, scheduled_round):
+    interview = scheduled_round.interview
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    cole, snapshot = await room(scheduled_round.candidate, interview)
+    last_seen = snapshot["seq"]
+    await cole.disconnect()
+    await command(ivy, "round.start", "b1")
+    await command(ivy, "timer.start", "b2")
+    cole, _ = await room(scheduled_round.candidate, interview)
+    await drain(cole)
+    await cole.send_json_to({"type": "resume", "id": "r2", "last_seq": last_seen})
+    reply = await cole.receive_json_from(timeout=5)
+    assert reply["type"] == "events" and reply["id"] == "r2"
+    kinds = [e["kind"] for e in reply["events"]]
+    assert kinds[:1] == ["presence.left"] and "round.started" in kinds and "timer.changed" in kinds
+    assert [e["seq"] for e in reply["events"]] == sorted(e["seq"] for e in reply["events"])
+    assert reply["seq"] == reply["events"][-1]["seq"]
+    await ivy.disconnect()
+    await cole.disconnect()
+
+
+async def test_resume_too_far_behind_gets_a_fresh_snapshot(room, scheduled_round, monkeypatch):
+    monkeypatch.setattr(selectors, "RESUME_LIMIT", 2)
+    interview = scheduled_round.interview
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    for i, kind in enumerate(["round.start", "timer.start", "timer.pause", "timer.resume"]):
+        await command(ivy, kind, f"d{i}")
+    await drain(ivy)
+    await ivy.send_json_to({"type": "resume", "id": "r3", "last_seq": 0})
+    reply = await ivy.receive_json_from(timeout=5)
+    assert reply["type"] == "snapshot"
+    assert reply["timer"]["running"] is True
+    # A client "from the future" (say, after a restore) also gets a snapshot.
+    await ivy.send_json_to({"type": "resume", "id": "r4", "last_seq": 10_000})
+    assert (await ivy.receive_json_from(timeout=5))["type"] == "snapshot"
+    await ivy.disconnect()
+
+
+async def test_a_resent_message_id_is_applied_once(room, scheduled_round):
+    interview = scheduled_round.interview
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    await command(ivy, "round.start", "e0")
+    first = await command(ivy, "timer.add_time", "e1", minutes=5)
+    again = await command(ivy, "timer.add_time", "e1", minutes=5)
+    assert first["type"] == again["type"] == "ack"
+    assert again["seq"] == first["seq"] and again["duplicate"] is True
+    state = await RoomState.objects.aget(interview=interview)
+    assert state.timer["added_ms"][0] == 5 * 60_000
+    assert await RoomEvent.objects.filter(interview=interview, client_msg_id="e1").acount() == 1
+    await ivy.disconnect()
+
+
+async def test_the_room_is_read_only_after_the_end(room, scheduled_round):
+    interview = scheduled_round.interview
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    await command(ivy, "round.start", "f0")
+    await command(ivy, "timer.start", "f1")
+    ended = await command(ivy, "round.end", "f2")
+    assert ended["type"] == "ack"
+    before = await seq_of(interview)
+    refused = await command(ivy, "timer.resume", "f3")
+    assert refused["code"] == "round_ended"
+    assert await seq_of(interview) == before
+    state = await RoomState.objects.aget(interview=interview)
+    assert state.timer["running"] is False  # ending banks the running time
+    await ivy.disconnect()
+
+
+async def test_conflicting_timer_command_changes_nothing(room, scheduled_round):
+    interview = scheduled_round.interview
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    not_live = await command(ivy, "timer.start", "g0")
+    assert not_live["code"] == "round_not_live"
+    await command(ivy, "round.start", "g1")
+    before = await seq_of(interview)
+    refused = await command(ivy, "timer.pause", "g2")
+    assert refused["code"] == "conflict" and "not running" in refused["message"]
+    assert await seq_of(interview) == before
+    await ivy.disconnect()
+
+
+async def test_role_is_rechecked_on_every_message(room, scheduled_round):
+    """A participant removed mid-session can no longer act, even on an open socket."""
+    interview = scheduled_round.interview
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    await command(ivy, "round.start", "h0")
+    await interview.participants.filter(user=scheduled_round.interviewer).adelete()
+    refused = await command(ivy, "timer.start", "h1")
+    assert refused["code"] == "forbidden"
+    await ivy.disconnect()
