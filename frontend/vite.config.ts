@@ -9,6 +9,7 @@ import { selfHostedFonts } from "./build/selfHostedFonts.ts";
 // e.g. room: "src/room/main.tsx".
 const entries = {
   board: "src/board/main.tsx",
+  room: "src/room/main.tsx",
 };
 
 export default defineConfig({

@@ -50,3 +50,9 @@ def _session_cookie_for(user) -> str:
 def session_cookie():
     """Returns an async function: user -> Cookie header value of a logged-in session."""
     return sync_to_async(_session_cookie_for)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: sync Playwright keeps an event loop running in the main
+    thread for the session, and async tests cannot start their own loop after that."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

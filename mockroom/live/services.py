@@ -156,7 +156,8 @@ def presence_connect(*, interview_id: int, user_id: int, channel_name: str) -> P
         },
     )
     count = Presence.objects.filter(interview_id=interview_id, user_id=user_id).count()
-    if count == 1:
+    # Every change of a user's connection count is announced; clients say "joined" at 1.
+    if count >= 1:
         append_events(
             [
                 NewEvent(
@@ -174,7 +175,7 @@ def presence_connect(*, interview_id: int, user_id: int, channel_name: str) -> P
 
 @transaction.atomic
 def presence_disconnect(*, channel_name: str) -> None:
-    """Drop a connection; the user's last one announces their departure."""
+    """Drop a connection and announce how many the user still has (0: they left)."""
     row = (
         Presence.objects.select_related("interview", "user")
         .filter(channel_name=channel_name)
@@ -193,15 +194,14 @@ def _drop_rows(rows: list[Presence]) -> None:
         state = lock_room_state(room_rows[0].interview)
         Presence.objects.filter(pk__in=[r.pk for r in room_rows]).delete()
         events = []
-        for user_id in {r.user_id for r in room_rows}:
-            if Presence.objects.filter(interview_id=interview_id, user_id=user_id).exists():
-                continue
+        for user_id in sorted({r.user_id for r in room_rows}):
+            left = Presence.objects.filter(interview_id=interview_id, user_id=user_id).count()
             row = next(r for r in room_rows if r.user_id == user_id)
             events.append(
                 NewEvent(
                     interview=row.interview,
                     kind="presence.left",
-                    payload=_person(row.user, row.role, 0),
+                    payload=_person(row.user, row.role, left),
                     actor=row.user,
                     actor_role=row.role,
                 )

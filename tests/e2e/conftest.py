@@ -192,8 +192,7 @@ def _new_page(
     context.close()
 
 
-@pytest.fixture
-def page(browser, live_server_url, request) -> Iterator[Page]:
+def _checked_page(browser, live_server_url, request) -> Iterator[Page]:
     gen = _new_page(browser, live_server_url, request)
     page, checks = next(gen)
     page.checks = checks  # type: ignore[attr-defined]
@@ -208,6 +207,18 @@ def page(browser, live_server_url, request) -> Iterator[Page]:
         assert not csp, f"CSP violations: {csp}"
     finally:
         next(gen, None)
+
+
+@pytest.fixture
+def page(browser, live_server_url, request) -> Iterator[Page]:
+    """A fresh browser context; teardown fails on outside requests, axe or CSP problems."""
+    yield from _checked_page(browser, live_server_url, request)
+
+
+@pytest.fixture
+def page_b(browser, live_server_url, request) -> Iterator[Page]:
+    """A second, independent person (own cookies), checked the same way."""
+    yield from _checked_page(browser, live_server_url, request)
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

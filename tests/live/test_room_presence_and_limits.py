@@ -15,7 +15,7 @@ from tests.live.conftest import command, drain
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def test_presence_counts_tabs_and_announces_join_and_leave_once(room, scheduled_round):
+async def test_presence_counts_tabs_and_announces_each_change(room, scheduled_round):
     interview = scheduled_round.interview
     ivy, _ = await room(scheduled_round.interviewer, interview)
     await drain(ivy)
@@ -23,13 +23,14 @@ async def test_presence_counts_tabs_and_announces_join_and_leave_once(room, sche
     tab2, snapshot = await room(scheduled_round.candidate, interview)
     cole = next(p for p in snapshot["presence"] if p["role"] == "candidate")
     assert cole["connections"] == 2 and cole["name"] == "Cole"
-    joined = [f for f in await drain(ivy) if f.get("kind") == "presence.joined"]
-    assert len(joined) == 1 and joined[0]["payload"]["role"] == "candidate"
+    joined = [f["payload"] for f in await drain(ivy) if f.get("kind") == "presence.joined"]
+    assert [(p["role"], p["connections"]) for p in joined] == [("candidate", 1), ("candidate", 2)]
     await tab1.disconnect()
-    assert not [f for f in await drain(ivy) if f.get("kind") == "presence.left"]
+    left = [f["payload"] for f in await drain(ivy) if f.get("kind") == "presence.left"]
+    assert [p["connections"] for p in left] == [1]  # still there in the other tab
     await tab2.disconnect()
-    left = [f for f in await drain(ivy) if f.get("kind") == "presence.left"]
-    assert len(left) == 1 and left[0]["payload"]["user_id"] == scheduled_round.candidate.pk
+    left = [f["payload"] for f in await drain(ivy) if f.get("kind") == "presence.left"]
+    assert [(p["user_id"], p["connections"]) for p in left] == [(scheduled_round.candidate.pk, 0)]
     await ivy.disconnect()
 
 
