@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("mockroom.accounts.urls")),
     path("", include("mockroom.interviews.urls")),
     path("", include("mockroom.live.urls")),
+    path("", include("mockroom.whiteboard.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

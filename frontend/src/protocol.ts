@@ -14,6 +14,70 @@ export interface Ack {
   duplicate?: boolean;
 }
 
+/** An Excalidraw element. The fields the merge needs are checked; the rest of the element is kept as the client sent it. */
+export interface BoardElement {
+  id: string;
+  type: string;
+  version: number;
+  versionNonce: number;
+  isDeleted?: boolean;
+  index?: string | null;
+}
+
+export interface BoardFileOut {
+  id: string;
+  mimeType: string;
+  url: string;
+}
+
+/** The whole board: every element including tombstones, and the uploaded images. `checksum` is FNV-1a (32 bit, lowercase hex) over `"<id>:<version> "` of every element, sorted by id. */
+export interface BoardOut {
+  elements: Record<string, unknown>[];
+  files: BoardFileOut[];
+  checksum: string;
+  final_png?: string | null;
+  final_svg?: string | null;
+}
+
+/** The full board, sent when your `board.verify` checksum differed: replace your scene. */
+export interface BoardState {
+  type: "board.state";
+  id: string;
+  seq: number;
+  board: BoardOut;
+}
+
+/** Interviewer or candidate: elements whose `version` grew since you last sent them. Each is merged with Excalidraw's rule (higher `version` wins; on a tie the lower `versionNonce` wins); the accepted ones are broadcast as `board.updated`. */
+export interface BoardUpdate {
+  type: "board.update";
+  id: string;
+  elements: BoardElement[];
+}
+
+/** Anyone: the checksum of your whole scene (see `board_checksum` in the docs). When it differs from the server's, the answer is `board.state` with the full board; otherwise an `ack`. */
+export interface BoardVerify {
+  type: "board.verify";
+  id: string;
+  checksum: string;
+  count: number;
+}
+
+/** Anyone: your pointer on the board. Relayed to the others best-effort, never logged; send at most 20 per second. */
+export interface Cursor {
+  type: "cursor";
+  pointer: Pointer;
+  button?: "down" | "up";
+  selected?: string[];
+}
+
+/** Someone's cursor or viewport. Best-effort: may be dropped or coalesced. */
+export interface Ephemeral {
+  type: "ephemeral";
+  kind: "cursor" | "viewport";
+  sender: PersonOut;
+  payload: Record<string, unknown>;
+}
+
 /** Your message was refused and nothing changed. `code` is one of the listed codes. */
 export interface ErrorFrame {
   type: "error";
@@ -22,14 +86,14 @@ export interface ErrorFrame {
   message: string;
 }
 
-/** One entry of the room's event log, in `seq` order. `kind` says what happened. */
+/** One entry of the room's event log, in `seq` order. `kind` says what happened, and the payload by kind is: `round.started` {status, started_at}; `round.ended` {status, ended_at, timer}; `timer.changed` {command, timer}; `presence.joined` and `presence.left` {user_id, name, role, connections} (connections left; 0 means gone); `board.updated` {elements} (the accepted elements); `board.file_added` {id, mimeType, url}; `board.final_saved` {png, svg} (URLs of the final board images). */
 export interface EventFrame {
   type: "event";
   seq: number;
   stream: "all" | "staff" | "me";
   /** The seq of the previous event in the same stream (0: none). */
   prev: number;
-  kind: "round.started" | "round.ended" | "timer.changed" | "presence.joined" | "presence.left";
+  kind: "round.started" | "round.ended" | "timer.changed" | "presence.joined" | "presence.left" | "board.updated" | "board.file_added" | "board.final_saved";
   actor: PersonOut | null;
   /** Server ms since the epoch. */
   at: number;
@@ -70,6 +134,12 @@ export interface Ping {
   type: "ping";
   /** The client's clock (ms since the epoch) when sent. */
   t: number;
+}
+
+export interface Pointer {
+  x: number;
+  y: number;
+  tool?: "pointer" | "laser";
 }
 
 /** The answer to `ping`: your `t` back, and the server's clock. */
@@ -119,6 +189,9 @@ export interface Snapshot {
   presence: PresenceOut[];
   agenda: PhaseOut[];
   timer: TimerOut;
+  board: BoardOut;
+  /** True for observers, and for everyone once ended. */
+  read_only: boolean;
 }
 
 /** The seq of the newest event in each stream you receive: `all`, `staff` (interviewer and observers only) and `me` (events only you see). Each event names its stream and the previous seq in that stream, so a gap in any stream is visible. */
@@ -150,9 +223,19 @@ export interface TimerOut {
   added_ms: number[];
 }
 
-export type ClientMessage = Ping | Resume | RoundStart | RoundEnd | TimerCommand | TimerAddTime;
+/** Anyone: what part of the board you are looking at, so others can follow you. Relayed best-effort, never logged. */
+export interface Viewport {
+  type: "viewport";
+  scrollX: number;
+  scrollY: number;
+  zoom: number;
+  width: number;
+  height: number;
+}
 
-export type ServerMessage = Snapshot | EventFrame | Events | Ack | ErrorFrame | Pong;
+export type ClientMessage = Ping | Resume | RoundStart | RoundEnd | TimerCommand | TimerAddTime | BoardUpdate | BoardVerify | Cursor | Viewport;
+
+export type ServerMessage = Snapshot | EventFrame | Events | Ack | ErrorFrame | Pong | BoardState | Ephemeral;
 
 export const ALLOWED_ROLES: Record<ClientMessage["type"], readonly string[]> = {
   "ping": [
@@ -191,6 +274,25 @@ export const ALLOWED_ROLES: Record<ClientMessage["type"], readonly string[]> = {
   ],
   "timer.add_time": [
     "interviewer"
+  ],
+  "board.update": [
+    "candidate",
+    "interviewer"
+  ],
+  "board.verify": [
+    "candidate",
+    "interviewer",
+    "observer"
+  ],
+  "cursor": [
+    "candidate",
+    "interviewer",
+    "observer"
+  ],
+  "viewport": [
+    "candidate",
+    "interviewer",
+    "observer"
   ]
 };
 
@@ -203,7 +305,9 @@ export const ERROR_CODES = {
   "rate_limited": "Too many messages; slow down.",
   "round_not_live": "The round is not live.",
   "round_ended": "The round has ended; the room is read-only.",
-  "conflict": "The command does not fit the current state."
+  "conflict": "The command does not fit the current state.",
+  "read_only": "The board is read-only for you.",
+  "board_full": "A board holds at most 20000 elements."
 } as const;
 
 export const CLOSE_CODES: Record<number, string> = {

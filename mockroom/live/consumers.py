@@ -67,6 +67,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         self.participant = participant
         self.role = participant.role
+        self.person = {"user_id": user.pk, "name": participant.user.name, "role": participant.role}
         self.user_id = user.pk
         self.interview_id = participant.interview_id
         self.bucket = TokenBucket(rate=settings.ROOM_RATE_PER_SECOND, burst=settings.ROOM_BURST)
@@ -124,21 +125,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
             if not await self.strike():
                 await self.send_error("too_large")
             return
-        if not self.bucket.allow(time.monotonic()):
-            if not await self.strike():
-                await self.send_error("rate_limited")
-            return
         try:
             content = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            await self.send_error("bad_json")
+            content = None
+        kind = content.get("type") if isinstance(content, dict) else None
+        # Cursors and viewports are frequent and cheap: half a token each.
+        cost = 0.5 if isinstance(kind, str) and kind in protocol.EPHEMERAL_TYPES else 1.0
+        if not self.bucket.allow(time.monotonic(), cost):
+            if not await self.strike():
+                await self.send_error("rate_limited")
             return
         if not isinstance(content, dict):
             await self.send_error("bad_json")
             return
         message_id = content.get("id") if isinstance(content.get("id"), str) else None
         message_id = message_id[: protocol.MAX_ID_LENGTH] if message_id else None
-        kind = content.get("type")
         if not isinstance(kind, str) or kind not in protocol.ALLOWED_ROLES:
             await self.send_error("unknown_type", message_id)
             return
@@ -157,6 +159,15 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def dispatch_message(self, message: Any) -> None:
         if isinstance(message, protocol.Ping):
             await self.send_frame({"type": "pong", "t": message.t, "server_time": to_millis(now())})
+            return
+        if isinstance(message, protocol.Cursor | protocol.Viewport):
+            await self.relay_ephemeral(message)
+            return
+        if isinstance(message, protocol.BoardVerify):
+            reply = await database_sync_to_async(_board_verify)(
+                self.interview_id, self.user_id, message.checksum, message.id
+            )
+            await self.send_frame(reply)
             return
         if isinstance(message, protocol.Resume):
             try:
@@ -184,7 +195,24 @@ class RoomConsumer(AsyncWebsocketConsumer):
             {"type": "ack", "id": message.id, "seq": result.seq, "duplicate": result.duplicate}
         )
 
+    async def relay_ephemeral(self, message: Any) -> None:
+        """Cursors and viewports: never logged, never touch the database."""
+        frame = {
+            "type": "ephemeral",
+            "kind": message.type,
+            "sender": self.person,
+            "payload": message.model_dump(exclude={"type"}),
+        }
+        await self.channel_layer.group_send(
+            self.groups_joined[0],
+            {"type": "room.ephemeral", "origin": self.channel_name, "frame": frame},
+        )
+
     # --- Channel-layer handlers ---------------------------------------------------------
+
+    async def room_ephemeral(self, message: dict[str, Any]) -> None:
+        if message.get("origin") != self.channel_name:
+            await self.send_frame(message["frame"])
 
     async def room_event(self, message: dict[str, Any]) -> None:
         await self.send_frame(message["event"])
@@ -201,6 +229,11 @@ def _find_participant(public_id: str, user_id: int):
         .filter(interview__public_id=public_id, user_id=user_id)
         .first()
     )
+
+
+def _board_verify(interview_id: int, user_id: int, checksum: str, request_id: str):
+    participant = services.participant_for(interview_id, user_id)
+    return selectors.board_verify_reply(participant, checksum=checksum, request_id=request_id)
 
 
 def _resume(interview_id: int, user_id: int, last_seq: int, request_id: str) -> dict[str, Any]:

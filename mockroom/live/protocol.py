@@ -103,10 +103,149 @@ class TimerAddTime(Message):
     )
 
 
+MAX_BOARD_ELEMENTS = 20_000
+MAX_ELEMENTS_PER_UPDATE = 5_000
+
+
+class BoardElement(BaseModel):
+    """An Excalidraw element. The fields the merge needs are checked; the rest of the
+    element is kept as the client sent it."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str = Field(min_length=1, max_length=64)
+    type: str = Field(min_length=1, max_length=32)
+    version: int = Field(ge=1)
+    versionNonce: int
+    isDeleted: bool = False
+    index: str | None = Field(None, max_length=128)
+
+
+class BoardUpdate(Message):
+    """Interviewer or candidate: elements whose `version` grew since you last sent them.
+    Each is merged with Excalidraw's rule (higher `version` wins; on a tie the lower
+    `versionNonce` wins); the accepted ones are broadcast as `board.updated`."""
+
+    type: Literal["board.update"]
+    id: MessageId
+    elements: list[BoardElement] = Field(min_length=1, max_length=MAX_ELEMENTS_PER_UPDATE)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "board.update",
+                    "id": "c1-40",
+                    "elements": [
+                        {
+                            "id": "r8Kq",
+                            "type": "rectangle",
+                            "version": 3,
+                            "versionNonce": 184467,
+                            "isDeleted": False,
+                            "index": "a0",
+                            "x": 120,
+                            "y": 80,
+                            "width": 200,
+                            "height": 120,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class BoardVerify(Message):
+    """Anyone: the checksum of your whole scene (see `board_checksum` in the docs). When it
+    differs from the server's, the answer is `board.state` with the full board; otherwise
+    an `ack`."""
+
+    type: Literal["board.verify"]
+    id: MessageId
+    checksum: str = Field(pattern=r"^[0-9a-f]{8}$")
+    count: int = Field(ge=0)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"type": "board.verify", "id": "c1-41", "checksum": "9e3779b9", "count": 12}
+            ]
+        }
+    )
+
+
+class Pointer(Message):
+    x: float
+    y: float
+    tool: Literal["pointer", "laser"] = "pointer"
+
+
+class Cursor(Message):
+    """Anyone: your pointer on the board. Relayed to the others best-effort, never logged;
+    send at most 20 per second."""
+
+    type: Literal["cursor"]
+    pointer: Pointer
+    button: Literal["down", "up"] = "up"
+    selected: list[str] = Field(default_factory=list, max_length=200)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "cursor",
+                    "pointer": {"x": 310.5, "y": 92, "tool": "pointer"},
+                    "button": "up",
+                    "selected": [],
+                }
+            ]
+        }
+    )
+
+
+class Viewport(Message):
+    """Anyone: what part of the board you are looking at, so others can follow you.
+    Relayed best-effort, never logged."""
+
+    type: Literal["viewport"]
+    scrollX: float
+    scrollY: float
+    zoom: float = Field(gt=0, le=30)
+    width: float = Field(ge=0)
+    height: float = Field(ge=0)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "viewport",
+                    "scrollX": -40,
+                    "scrollY": 12,
+                    "zoom": 1,
+                    "width": 1280,
+                    "height": 720,
+                }
+            ]
+        }
+    )
+
+
 ClientMessage = Annotated[
-    Ping | Resume | RoundStart | RoundEnd | TimerCommand | TimerAddTime,
+    Ping
+    | Resume
+    | RoundStart
+    | RoundEnd
+    | TimerCommand
+    | TimerAddTime
+    | BoardUpdate
+    | BoardVerify
+    | Cursor
+    | Viewport,
     Field(discriminator="type"),
 ]
+SEATS = frozenset({INTERVIEWER, CANDIDATE})
+EPHEMERAL_TYPES = frozenset({"cursor", "viewport"})
 CLIENT_MESSAGE = TypeAdapter(ClientMessage)
 
 ALLOWED_ROLES: dict[str, frozenset[str]] = {
@@ -121,6 +260,10 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     "timer.previous": INTERVIEWER_ONLY,
     "timer.reset": INTERVIEWER_ONLY,
     "timer.add_time": INTERVIEWER_ONLY,
+    "board.update": SEATS,
+    "board.verify": EVERYONE,
+    "cursor": EVERYONE,
+    "viewport": EVERYONE,
 }
 CLIENT_TYPES = tuple(ALLOWED_ROLES)
 
@@ -153,6 +296,24 @@ class TimerOut(Message):
     anchor_ms: int | None
     phase_spent_ms: list[int]
     added_ms: list[int]
+
+
+class BoardFileOut(Message):
+    id: str
+    mimeType: str
+    url: str
+
+
+class BoardOut(Message):
+    """The whole board: every element including tombstones, and the uploaded images.
+    `checksum` is FNV-1a (32 bit, lowercase hex) over `"<id>:<version>\n"` of every
+    element, sorted by id."""
+
+    elements: list[dict[str, Any]]
+    files: list[BoardFileOut]
+    checksum: str
+    final_png: str | None = None
+    final_svg: str | None = None
 
 
 class InterviewOut(Message):
@@ -191,6 +352,8 @@ class Snapshot(Message):
     presence: list[PresenceOut]
     agenda: list[PhaseOut]
     timer: TimerOut
+    board: BoardOut
+    read_only: bool = Field(description="True for observers, and for everyone once ended.")
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -228,6 +391,8 @@ class Snapshot(Message):
                         "phase_spent_ms": [120000, 0],
                         "added_ms": [0, 0],
                     },
+                    "board": {"elements": [], "files": [], "checksum": "811c9dc5"},
+                    "read_only": False,
                 }
             ]
         }
@@ -235,7 +400,12 @@ class Snapshot(Message):
 
 
 class EventFrame(Message):
-    """One entry of the room's event log, in `seq` order. `kind` says what happened."""
+    """One entry of the room's event log, in `seq` order. `kind` says what happened, and the
+    payload by kind is: `round.started` {status, started_at}; `round.ended` {status,
+    ended_at, timer}; `timer.changed` {command, timer}; `presence.joined` and
+    `presence.left` {user_id, name, role, connections} (connections left; 0 means gone);
+    `board.updated` {elements} (the accepted elements); `board.file_added` {id, mimeType,
+    url}; `board.final_saved` {png, svg} (URLs of the final board images)."""
 
     type: Literal["event"]
     seq: int
@@ -247,6 +417,9 @@ class EventFrame(Message):
         "timer.changed",
         "presence.joined",
         "presence.left",
+        "board.updated",
+        "board.file_added",
+        "board.final_saved",
     ]
     actor: PersonOut | None
     at: int = Field(description="Server ms since the epoch.")
@@ -318,6 +491,8 @@ ERROR_CODES = {
     "round_not_live": "The round is not live.",
     "round_ended": "The round has ended; the room is read-only.",
     "conflict": "The command does not fit the current state.",
+    "read_only": "The board is read-only for you.",
+    "board_full": f"A board holds at most {MAX_BOARD_ELEMENTS} elements.",
 }
 
 
@@ -357,8 +532,57 @@ class Pong(Message):
     )
 
 
+class BoardState(Message):
+    """The full board, sent when your `board.verify` checksum differed: replace your scene."""
+
+    type: Literal["board.state"]
+    id: str
+    seq: int
+    board: BoardOut
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "board.state",
+                    "id": "c1-41",
+                    "seq": 57,
+                    "board": {"elements": [], "files": [], "checksum": "811c9dc5"},
+                }
+            ]
+        }
+    )
+
+
+class Ephemeral(Message):
+    """Someone's cursor or viewport. Best-effort: may be dropped or coalesced."""
+
+    type: Literal["ephemeral"]
+    kind: Literal["cursor", "viewport"]
+    sender: PersonOut
+    payload: dict[str, Any]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "ephemeral",
+                    "kind": "cursor",
+                    "sender": {"user_id": 7, "name": "Sam", "role": "candidate"},
+                    "payload": {
+                        "pointer": {"x": 310.5, "y": 92, "tool": "pointer"},
+                        "button": "up",
+                        "selected": [],
+                    },
+                }
+            ]
+        }
+    )
+
+
 ServerMessage = Annotated[
-    Snapshot | EventFrame | Events | Ack | ErrorFrame | Pong, Field(discriminator="type")
+    Snapshot | EventFrame | Events | Ack | ErrorFrame | Pong | BoardState | Ephemeral,
+    Field(discriminator="type"),
 ]
 SERVER_MESSAGE = TypeAdapter(ServerMessage)
 
@@ -376,5 +600,18 @@ CLIENT_MODELS: tuple[type[Message], ...] = (
     RoundEnd,
     TimerCommand,
     TimerAddTime,
+    BoardUpdate,
+    BoardVerify,
+    Cursor,
+    Viewport,
 )
-SERVER_MODELS: tuple[type[Message], ...] = (Snapshot, EventFrame, Events, Ack, ErrorFrame, Pong)
+SERVER_MODELS: tuple[type[Message], ...] = (
+    Snapshot,
+    EventFrame,
+    Events,
+    Ack,
+    ErrorFrame,
+    Pong,
+    BoardState,
+    Ephemeral,
+)

@@ -51,6 +51,8 @@ def room_snapshot(participant: Participant) -> dict[str, Any]:
         if row["user_id"] in names
     ]
     return {
+        "board": board_out(interview),
+        "read_only": participant.role == "observer" or interview.status == "ended",
         "type": "snapshot",
         "protocol": PROTOCOL_VERSION,
         "seq": state.seq,
@@ -74,6 +76,43 @@ def room_snapshot(participant: Participant) -> dict[str, Any]:
         "agenda": [phase.as_dict() for phase in phases],
         "timer": timer.to_json(),
     }
+
+
+def board_out(interview: Interview) -> dict[str, Any]:
+    """protocol.BoardOut: every element, the images, the checksum, the final export."""
+    from django.urls import reverse
+
+    from mockroom.whiteboard.models import FinalBoard
+    from mockroom.whiteboard.services import board_elements_raw, file_url
+
+    elements, checksum = board_elements_raw(interview)
+    final = FinalBoard.objects.filter(interview=interview).exists()
+    return {
+        "elements": elements,
+        "files": [
+            {"id": f.file_id, "mimeType": f.mime_type, "url": file_url(interview, f.file_id)}
+            for f in interview.board_files.order_by("created_at")
+        ],
+        "checksum": checksum,
+        "final_png": reverse("whiteboard:final", args=[interview.public_id, "png"])
+        if final
+        else None,
+        "final_svg": reverse("whiteboard:final", args=[interview.public_id, "svg"])
+        if final
+        else None,
+    }
+
+
+def board_verify_reply(
+    participant: Participant, *, checksum: str, request_id: str
+) -> dict[str, Any]:
+    """`ack` when the client's scene matches the server's board, else `board.state`."""
+    interview = Interview.objects.get(pk=participant.interview_id)
+    state, _ = RoomState.objects.get_or_create(interview=interview)
+    board = board_out(interview)
+    if board["checksum"] == checksum:
+        return {"type": "ack", "id": request_id, "seq": state.seq, "duplicate": False}
+    return {"type": "board.state", "id": request_id, "seq": state.seq, "board": board}
 
 
 def resume_reply(participant: Participant, *, last_seq: int, request_id: str) -> dict[str, Any]:

@@ -110,6 +110,20 @@ def room_command(
             },
             **base,
         )
+    elif command == "board.update":
+        from mockroom.whiteboard.services import BoardError, apply_board_update
+
+        try:
+            seq = apply_board_update(
+                state=state,
+                participant=participant,
+                interview=interview,
+                client_msg_id=client_msg_id,
+                elements=args["elements"],
+            )
+        except BoardError as error:
+            raise RoomError(error.code, error.message) from None
+        return CommandResult(seq=seq)
     elif command in TIMER_COMMANDS:
         if interview.status == Interview.Status.ENDED:
             raise RoomError("round_ended", "The round has ended; the room is read-only.")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mockroom.accounts",
     "mockroom.interviews",
     "mockroom.live",
+    "mockroom.whiteboard",
 ]
 
 MIDDLEWARE = [

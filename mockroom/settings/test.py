@@ -9,3 +9,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Browser tests run the server in another process and read mail from files.
 MAILERS = {"default": mailer_from_env(env("EMAIL_BACKEND", "locmem"))}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# Uploads from tests go to a throwaway folder unless the caller chose one.
+if not env("MEDIA_ROOT"):
+    import tempfile
+    from pathlib import Path
+
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="mockroom-media-"))

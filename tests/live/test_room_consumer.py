@@ -8,12 +8,23 @@ from mockroom.interviews.services import interview_start
 from mockroom.live import selectors
 from mockroom.live.events import NewEvent, append_events
 from mockroom.live.models import Audience, RoomEvent, RoomState
-from mockroom.live.protocol import ALLOWED_ROLES
+from mockroom.live.protocol import ALLOWED_ROLES, EPHEMERAL_TYPES
 from tests.live.conftest import PERSONAS, command, drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ARGS = {"timer.add_time": {"minutes": 2}, "resume": {"last_seq": 0}, "ping": {"t": 1.0}}
+ARGS = {
+    "timer.add_time": {"minutes": 2},
+    "resume": {"last_seq": 0},
+    "ping": {"t": 1.0},
+    "board.update": {
+        "elements": [{"id": "el-1", "type": "rectangle", "version": 1, "versionNonce": 7}]
+    },
+    "board.verify": {"checksum": "00000000", "count": 0},
+    "cursor": {"pointer": {"x": 1, "y": 2}},
+    "viewport": {"scrollX": 0, "scrollY": 0, "zoom": 1, "width": 800, "height": 600},
+}
+NO_ID = {"ping", "cursor", "viewport"}
 
 
 async def seq_of(interview) -> int:
@@ -34,9 +45,16 @@ async def test_authorization_matrix(room, scheduled_round, persona, message_type
         return
     before = await seq_of(interview)
     frame = {"type": message_type, **ARGS.get(message_type, {})}
-    if message_type != "ping":
+    if message_type not in NO_ID:
         frame["id"] = "m-1"
+    await drain(ws)
     await ws.send_json_to(frame)
+    if message_type in EPHEMERAL_TYPES:
+        # Relayed to the others best-effort; never echoed, never logged.
+        assert await ws.receive_nothing(timeout=0.3)
+        assert await seq_of(interview) == before
+        await ws.disconnect()
+        return
     reply = await ws.receive_json_from(timeout=5)
     while reply.get("type") == "event":
         reply = await ws.receive_json_from(timeout=5)
@@ -53,6 +71,8 @@ async def test_authorization_matrix(room, scheduled_round, persona, message_type
         assert reply["type"] == "pong"
     elif message_type == "resume":
         assert reply["type"] == "events"
+    elif message_type == "board.verify":
+        assert reply["type"] == "board.state"  # the checksum differs: here is the board
     else:
         # Allowed: applied (ack) or refused for the state it found, never for the role.
         assert reply["type"] == "ack" or reply["code"] in ("conflict", "round_not_live"), reply

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class WhiteboardConfig(AppConfig):
+    name = "mockroom.whiteboard"
+    label = "whiteboard"

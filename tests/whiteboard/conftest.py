@@ -1,0 +1,2 @@
+from tests.interviews.conftest import scheduled_round  # noqa: F401
+from tests.live.conftest import _fresh_channel_layer, room  # noqa: F401
