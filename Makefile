@@ -71,3 +71,6 @@ clean:
 
 demo: setup migrate  ## Create demo users and a round, then print how to try it
 	$(PY) manage.py demo --base-url http://$(HOST):$(PORT)
+
+bench: setup migrate  ## Print late-join figures for a 5,000-element board (see docs/performance.md)
+	$(PY) tests/load/bench_board.py

@@ -6,6 +6,7 @@ from ninja.security import HttpBearer, django_auth
 
 from mockroom.accounts.services import api_token_authenticate
 from mockroom.interviews.api import router as interviews_router
+from mockroom.rubrics.api import router as rubrics_router
 
 
 class PersonalToken(HttpBearer):
@@ -27,3 +28,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", interviews_router)
+api.add_router("/", rubrics_router)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("mockroom.interviews.urls")),
     path("", include("mockroom.live.urls")),
     path("", include("mockroom.whiteboard.urls")),
+    path("rubrics/", include("mockroom.rubrics.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

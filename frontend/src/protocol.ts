@@ -62,6 +62,15 @@ export interface BoardVerify {
   count: number;
 }
 
+export interface CriterionOut {
+  key: string;
+  name: string;
+  description: string;
+  weight: number;
+  phases: string[];
+  levels: LevelOut[];
+}
+
 /** Anyone: your pointer on the board. Relayed to the others best-effort, never logged; send at most 20 per second. */
 export interface Cursor {
   type: "cursor";
@@ -86,14 +95,14 @@ export interface ErrorFrame {
   message: string;
 }
 
-/** One entry of the room's event log, in `seq` order. `kind` says what happened, and the payload by kind is: `round.started` {status, started_at}; `round.ended` {status, ended_at, timer}; `timer.changed` {command, timer}; `presence.joined` and `presence.left` {user_id, name, role, connections} (connections left; 0 means gone); `board.updated` {elements} (the accepted elements); `board.file_added` {id, mimeType, url}; `board.final_saved` {png, svg} (URLs of the final board images). */
+/** One entry of the room's event log, in `seq` order. `kind` says what happened, and the payload by kind is: `round.started` {status, started_at}; `round.ended` {status, ended_at, timer}; `timer.changed` {command, timer}; `presence.joined` and `presence.left` {user_id, name, role, connections} (connections left; 0 means gone); `board.updated` {elements} (the accepted elements); `board.file_added` {id, mimeType, url}; `board.final_saved` {png, svg} (URLs of the final board images); `score.set` {criterion, score, comment} (stream `me`: your own scores only); `note.added` {id, text, elapsed_ms, phase_index, phase_name, at} (stream `me`); `rubric.visibility` {hidden, rubric} (rubric is null when hidden); `prompt.revealed` {text}. */
 export interface EventFrame {
   type: "event";
   seq: number;
   stream: "all" | "staff" | "me";
   /** The seq of the previous event in the same stream (0: none). */
   prev: number;
-  kind: "round.started" | "round.ended" | "timer.changed" | "presence.joined" | "presence.left" | "board.updated" | "board.file_added" | "board.final_saved";
+  kind: "round.started" | "round.ended" | "timer.changed" | "presence.joined" | "presence.left" | "board.updated" | "board.file_added" | "board.final_saved" | "score.set" | "note.added" | "rubric.visibility" | "prompt.revealed";
   actor: PersonOut | null;
   /** Server ms since the epoch. */
   at: number;
@@ -116,6 +125,28 @@ export interface InterviewOut {
   /** Server ms since the epoch. */
   started_at: number | null;
   ended_at: number | null;
+}
+
+export interface LevelOut {
+  score: number;
+  label: string;
+  anchor: string;
+}
+
+/** Interviewer or observer: a private note, stamped by the server with the round's elapsed time and the current phase. Only you ever see it. */
+export interface NoteAdd {
+  type: "note.add";
+  id: string;
+  text: string;
+}
+
+export interface NoteOut {
+  id: number;
+  text: string;
+  elapsed_ms: number;
+  phase_index: number;
+  phase_name: string;
+  at: number;
 }
 
 export interface PersonOut {
@@ -157,6 +188,21 @@ export interface PresenceOut {
   connections: number;
 }
 
+/** For the candidate only `text` (once revealed) and `revealed`; staff get everything. */
+export interface PromptOut {
+  revealed: boolean;
+  text: string | null;
+  notes?: string | null;
+  hints?: string | null;
+  solution?: string | null;
+}
+
+/** Interviewer: show the prompt's candidate-facing text to the candidate. Hints, notes and solution are never revealed. */
+export interface PromptReveal {
+  type: "prompt.reveal";
+  id: string;
+}
+
 /** Ask for every event after `last_seq` you may see, after a reconnect or a gap. The answer is `events`, or a fresh `snapshot` when you are too far behind. */
 export interface Resume {
   type: "resume";
@@ -176,6 +222,34 @@ export interface RoundStart {
   id: string;
 }
 
+/** The round's rubric: criteria with their anchored levels (never any score). */
+export interface RubricOut {
+  title: string;
+  criteria: CriterionOut[];
+}
+
+/** Interviewer: hide the rubric from the candidate, or show it again. */
+export interface RubricVisibility {
+  type: "rubric.visibility";
+  id: string;
+  hidden: boolean;
+}
+
+export interface ScoreOut {
+  criterion: string;
+  score: number | null;
+  comment: string;
+}
+
+/** Interviewer or observer: your live score for one criterion (`score` null clears it) and a comment. Autosaved; only you ever see it (audience: author). */
+export interface ScoreSet {
+  type: "score.set";
+  id: string;
+  criterion: string;
+  score?: number | null;
+  comment?: string;
+}
+
 /** Sent on connect and when a resume is too far behind: everything your role may see. */
 export interface Snapshot {
   type: "snapshot";
@@ -192,6 +266,14 @@ export interface Snapshot {
   board: BoardOut;
   /** True for observers, and for everyone once ended. */
   read_only: boolean;
+  /** Null when there is none, or hidden from you. */
+  rubric: RubricOut | null;
+  rubric_hidden: boolean;
+  /** Your own live scores (staff only). */
+  scores: ScoreOut[];
+  /** Your own notes (staff only). */
+  notes: NoteOut[];
+  prompt: PromptOut;
 }
 
 /** The seq of the newest event in each stream you receive: `all`, `staff` (interviewer and observers only) and `me` (events only you see). Each event names its stream and the previous seq in that stream, so a gap in any stream is visible. */
@@ -233,7 +315,7 @@ export interface Viewport {
   height: number;
 }
 
-export type ClientMessage = Ping | Resume | RoundStart | RoundEnd | TimerCommand | TimerAddTime | BoardUpdate | BoardVerify | Cursor | Viewport;
+export type ClientMessage = Ping | Resume | RoundStart | RoundEnd | TimerCommand | TimerAddTime | BoardUpdate | BoardVerify | Cursor | Viewport | ScoreSet | NoteAdd | RubricVisibility | PromptReveal;
 
 export type ServerMessage = Snapshot | EventFrame | Events | Ack | ErrorFrame | Pong | BoardState | Ephemeral;
 
@@ -293,6 +375,20 @@ export const ALLOWED_ROLES: Record<ClientMessage["type"], readonly string[]> = {
     "candidate",
     "interviewer",
     "observer"
+  ],
+  "score.set": [
+    "interviewer",
+    "observer"
+  ],
+  "note.add": [
+    "interviewer",
+    "observer"
+  ],
+  "rubric.visibility": [
+    "interviewer"
+  ],
+  "prompt.reveal": [
+    "interviewer"
   ]
 };
 

@@ -56,6 +56,28 @@ AGENDA_TEMPLATES: dict[str, tuple[str, tuple[Phase, ...]]] = {
             Phase("Questions", 5),
         ),
     ),
+    "llm_app_design": (
+        "LLM application design, 45 minutes",
+        (
+            Phase("Clarify the use case", 5),
+            Phase("Architecture and retrieval", 12),
+            Phase("Model adaptation", 8),
+            Phase("Evaluation and safety", 8),
+            Phase("Cost and serving", 7),
+            Phase("Questions", 5),
+        ),
+    ),
+    "data_science": (
+        "Data science case, 45 minutes",
+        (
+            Phase("Introductions", 3),
+            Phase("Frame the problem", 7),
+            Phase("Explore the data", 10),
+            Phase("Analysis and experiment", 15),
+            Phase("Recommendation", 5),
+            Phase("Questions", 5),
+        ),
+    ),
     "behavioral": (
         "Behavioral (STAR), 40 minutes",
         (

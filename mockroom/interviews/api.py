@@ -70,6 +70,7 @@ class InterviewIn(Schema):
     scheduled_at: datetime
     time_zone: str = "UTC"
     agenda_template: str | None = None
+    rubric_id: int | None = Field(None, description="A library rubric or one of yours.")
     agenda: list[PhaseSchema] | None = None
     prompt_text: str = ""
     prompt_notes: str = ""
@@ -137,6 +138,13 @@ def create_interview(request: HttpRequest, payload: InterviewIn):
             phases = template_phases(payload.agenda_template or payload.kind)
     except AgendaError as error:
         raise HttpError(422, str(error)) from None
+    rubric = None
+    if payload.rubric_id is not None:
+        from mockroom.rubrics.services import rubrics_for
+
+        rubric = rubrics_for(request.user).filter(pk=payload.rubric_id).first()  # type: ignore[arg-type]
+        if rubric is None:
+            raise HttpError(422, "No such rubric.")
     if payload.scheduled_at.tzinfo is None:
         raise HttpError(422, "scheduled_at needs a UTC offset, e.g. 2030-01-01T09:00:00+00:00")
     try:
@@ -152,6 +160,7 @@ def create_interview(request: HttpRequest, payload: InterviewIn):
             prompt_notes=payload.prompt_notes,
             prompt_hints=payload.prompt_hints,
             prompt_solution=payload.prompt_solution,
+            rubric=rubric,
         )
     except services.InterviewError as error:
         raise HttpError(422, error.message) from None

@@ -19,6 +19,13 @@ class InterviewCreateForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Role.INTERVIEWER,
     )
+    rubric = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Rubric",
+        empty_label="The library rubric for this kind of round",
+        help_text="Frozen into the round when it starts.",
+    )
     agenda_template = forms.ChoiceField(
         choices=[(key, label) for key, (label, _) in AGENDA_TEMPLATES.items()],
         label="Agenda template",
@@ -54,6 +61,9 @@ class InterviewCreateForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        from mockroom.rubrics.services import rubrics_for
+
+        self.fields["rubric"].queryset = rubrics_for(user) if user is not None else None
         if user is not None and not self.is_bound:
             self.fields["time_zone"].initial = user.time_zone or "UTC"
             self.fields["agenda"].initial = agenda_text(template_phases("coding"))

@@ -27,6 +27,8 @@ class Interview(BaseModel):
         CODING = "coding", "Coding"
         SYSTEM_DESIGN = "system_design", "System design"
         ML_SYSTEM_DESIGN = "ml_system_design", "ML system design"
+        LLM_APP_DESIGN = "llm_app_design", "LLM application design"
+        DATA_SCIENCE = "data_science", "Data science case"
         BEHAVIORAL = "behavioral", "Behavioral"
         OTHER = "other", "Other"
 
@@ -41,10 +43,19 @@ class Interview(BaseModel):
     scheduled_at = models.DateTimeField()
     time_zone = models.CharField(max_length=64, default="UTC")
     agenda = models.JSONField(default=list)
-    rubric_key = models.CharField(
-        max_length=64, blank=True, help_text="The rubric to use; frozen into a snapshot at start."
+    rubric = models.ForeignKey(
+        "rubrics.Rubric",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interviews",
+        help_text="The rubric to use; frozen into `rubric_snapshot` when the round starts.",
     )
     rubric_snapshot = models.JSONField(null=True, blank=True, editable=False)
+    rubric_hidden = models.BooleanField(
+        default=False, help_text="The interviewer hid the rubric from the candidate."
+    )
+    prompt_revealed_at = models.DateTimeField(null=True, blank=True)
     # The prompt: only prompt_text is ever shown to the candidate, and only once revealed.
     prompt_text = models.TextField(blank=True)
     prompt_notes = models.TextField(blank=True)

@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from mockroom.accounts.models import User
 from mockroom.core.clock import now
 from mockroom.core.tokens import hash_token, new_token
+from mockroom.rubrics.models import Rubric
+from mockroom.rubrics.services import rubric_document
 
 from .agenda import Phase
 from .models import SINGLE_SEAT_ROLES, Interview, Invitation, Participant, Role
@@ -48,6 +50,11 @@ def can_manage(interview: Interview, user: User) -> bool:
     return interview.participants.filter(user=user, role=Role.INTERVIEWER).exists()
 
 
+def default_rubric(kind: str) -> Rubric | None:
+    """The built-in rubric for a kind of round, if the library has one."""
+    return Rubric.objects.filter(is_builtin=True, slug=kind).first()
+
+
 @transaction.atomic
 def interview_create(
     *,
@@ -58,7 +65,7 @@ def interview_create(
     agenda: list[Phase],
     scheduled_at: datetime,
     time_zone: str,
-    rubric_key: str = "",
+    rubric: Rubric | None = None,
     prompt_text: str = "",
     prompt_notes: str = "",
     prompt_hints: str = "",
@@ -77,7 +84,7 @@ def interview_create(
         scheduled_at=scheduled_at,
         time_zone=time_zone,
         agenda=[phase.as_dict() for phase in agenda],
-        rubric_key=rubric_key or kind,
+        rubric=rubric or default_rubric(kind),
         prompt_text=prompt_text,
         prompt_notes=prompt_notes,
         prompt_hints=prompt_hints,
@@ -192,8 +199,9 @@ def interview_start(*, interview: Interview, at: datetime | None = None) -> Inte
         raise InterviewError("not_scheduled", "Only a scheduled round can start.")
     locked.status = Interview.Status.LIVE
     locked.started_at = at or now()
-    if locked.rubric_snapshot is None:
-        locked.rubric_snapshot = {"key": locked.rubric_key}
+    if locked.rubric_snapshot is None and locked.rubric is not None:
+        # From now on the round reads its own copy: later edits of the rubric don't reach it.
+        locked.rubric_snapshot = rubric_document(locked.rubric)
     locked.save(update_fields=["status", "started_at", "rubric_snapshot", "updated_at"])
     return locked
 
@@ -231,7 +239,7 @@ def interview_swap_roles(*, interview: Interview, by: User, scheduled_at: dateti
         scheduled_at=scheduled_at,
         time_zone=locked.time_zone,
         agenda=locked.agenda,
-        rubric_key=locked.rubric_key,
+        rubric=locked.rubric,
         created_by=by,
         follow_up_of=locked,
     )

@@ -76,6 +76,7 @@ def interview_create(request: HttpRequest) -> HttpResponse:
                 prompt_notes=data["prompt_notes"],
                 prompt_hints=data["prompt_hints"],
                 prompt_solution=data["prompt_solution"],
+                rubric=data.get("rubric"),
             )
         except services.InterviewError as error:
             form.add_error(None, error.message)

@@ -24,6 +24,7 @@ CANDIDATE = "candidate"
 OBSERVER = "observer"
 EVERYONE = frozenset({INTERVIEWER, CANDIDATE, OBSERVER})
 INTERVIEWER_ONLY = frozenset({INTERVIEWER})
+STAFF = frozenset({INTERVIEWER, OBSERVER})
 
 
 class Message(BaseModel):
@@ -231,8 +232,78 @@ class Viewport(Message):
     )
 
 
+class ScoreSet(Message):
+    """Interviewer or observer: your live score for one criterion (`score` null clears it)
+    and a comment. Autosaved; only you ever see it (audience: author)."""
+
+    type: Literal["score.set"]
+    id: MessageId
+    criterion: str = Field(min_length=1, max_length=40)
+    score: int | None = Field(None, ge=1, le=10)
+    comment: str = Field("", max_length=2000)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "score.set",
+                    "id": "c1-50",
+                    "criterion": "requirements",
+                    "score": 3,
+                    "comment": "Asked about read/write ratio before drawing.",
+                }
+            ]
+        }
+    )
+
+
+class NoteAdd(Message):
+    """Interviewer or observer: a private note, stamped by the server with the round's
+    elapsed time and the current phase. Only you ever see it."""
+
+    type: Literal["note.add"]
+    id: MessageId
+    text: str = Field(min_length=1, max_length=4000)
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"type": "note.add", "id": "c1-51", "text": "Good catch on hot keys."}]
+        }
+    )
+
+
+class RubricVisibility(Message):
+    """Interviewer: hide the rubric from the candidate, or show it again."""
+
+    type: Literal["rubric.visibility"]
+    id: MessageId
+    hidden: bool
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"type": "rubric.visibility", "id": "c1-52", "hidden": True}]
+        }
+    )
+
+
+class PromptReveal(Message):
+    """Interviewer: show the prompt's candidate-facing text to the candidate. Hints, notes
+    and solution are never revealed."""
+
+    type: Literal["prompt.reveal"]
+    id: MessageId
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"type": "prompt.reveal", "id": "c1-53"}]}
+    )
+
+
 ClientMessage = Annotated[
-    Ping
+    ScoreSet
+    | NoteAdd
+    | RubricVisibility
+    | PromptReveal
+    | Ping
     | Resume
     | RoundStart
     | RoundEnd
@@ -264,6 +335,10 @@ ALLOWED_ROLES: dict[str, frozenset[str]] = {
     "board.verify": EVERYONE,
     "cursor": EVERYONE,
     "viewport": EVERYONE,
+    "score.set": STAFF,
+    "note.add": STAFF,
+    "rubric.visibility": INTERVIEWER_ONLY,
+    "prompt.reveal": INTERVIEWER_ONLY,
 }
 CLIENT_TYPES = tuple(ALLOWED_ROLES)
 
@@ -316,6 +391,53 @@ class BoardOut(Message):
     final_svg: str | None = None
 
 
+class LevelOut(Message):
+    score: int
+    label: str
+    anchor: str
+
+
+class CriterionOut(Message):
+    key: str
+    name: str
+    description: str
+    weight: int
+    phases: list[str]
+    levels: list[LevelOut]
+
+
+class RubricOut(Message):
+    """The round's rubric: criteria with their anchored levels (never any score)."""
+
+    title: str
+    criteria: list[CriterionOut]
+
+
+class ScoreOut(Message):
+    criterion: str
+    score: int | None
+    comment: str
+
+
+class NoteOut(Message):
+    id: int
+    text: str
+    elapsed_ms: int
+    phase_index: int
+    phase_name: str
+    at: int
+
+
+class PromptOut(Message):
+    """For the candidate only `text` (once revealed) and `revealed`; staff get everything."""
+
+    revealed: bool
+    text: str | None
+    notes: str | None = None
+    hints: str | None = None
+    solution: str | None = None
+
+
 class InterviewOut(Message):
     public_id: str
     title: str
@@ -354,6 +476,11 @@ class Snapshot(Message):
     timer: TimerOut
     board: BoardOut
     read_only: bool = Field(description="True for observers, and for everyone once ended.")
+    rubric: RubricOut | None = Field(description="Null when there is none, or hidden from you.")
+    rubric_hidden: bool
+    scores: list[ScoreOut] = Field(description="Your own live scores (staff only).")
+    notes: list[NoteOut] = Field(description="Your own notes (staff only).")
+    prompt: PromptOut
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -393,6 +520,34 @@ class Snapshot(Message):
                     },
                     "board": {"elements": [], "files": [], "checksum": "811c9dc5"},
                     "read_only": False,
+                    "rubric": {
+                        "title": "System design interview",
+                        "criteria": [
+                            {
+                                "key": "requirements",
+                                "name": "Requirements and scoping",
+                                "description": "Clarifies before designing.",
+                                "weight": 2,
+                                "phases": ["Clarify"],
+                                "levels": [
+                                    {
+                                        "score": 1,
+                                        "label": "Not yet",
+                                        "anchor": "Starts drawing without asking anything.",
+                                    },
+                                    {
+                                        "score": 4,
+                                        "label": "Strong",
+                                        "anchor": "Quantifies load and states assumptions.",
+                                    },
+                                ],
+                            }
+                        ],
+                    },
+                    "rubric_hidden": False,
+                    "scores": [],
+                    "notes": [],
+                    "prompt": {"revealed": True, "text": "Design a URL shortener."},
                 }
             ]
         }
@@ -405,7 +560,10 @@ class EventFrame(Message):
     ended_at, timer}; `timer.changed` {command, timer}; `presence.joined` and
     `presence.left` {user_id, name, role, connections} (connections left; 0 means gone);
     `board.updated` {elements} (the accepted elements); `board.file_added` {id, mimeType,
-    url}; `board.final_saved` {png, svg} (URLs of the final board images)."""
+    url}; `board.final_saved` {png, svg} (URLs of the final board images); `score.set`
+    {criterion, score, comment} (stream `me`: your own scores only); `note.added` {id, text,
+    elapsed_ms, phase_index, phase_name, at} (stream `me`); `rubric.visibility` {hidden,
+    rubric} (rubric is null when hidden); `prompt.revealed` {text}."""
 
     type: Literal["event"]
     seq: int
@@ -420,6 +578,10 @@ class EventFrame(Message):
         "board.updated",
         "board.file_added",
         "board.final_saved",
+        "score.set",
+        "note.added",
+        "rubric.visibility",
+        "prompt.revealed",
     ]
     actor: PersonOut | None
     at: int = Field(description="Server ms since the epoch.")
@@ -604,6 +766,10 @@ CLIENT_MODELS: tuple[type[Message], ...] = (
     BoardVerify,
     Cursor,
     Viewport,
+    ScoreSet,
+    NoteAdd,
+    RubricVisibility,
+    PromptReveal,
 )
 SERVER_MODELS: tuple[type[Message], ...] = (
     Snapshot,

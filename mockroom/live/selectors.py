@@ -50,7 +50,29 @@ def room_snapshot(participant: Participant) -> dict[str, Any]:
         .order_by("user_id")
         if row["user_id"] in names
     ]
+    from mockroom.rubrics.live import my_notes, my_scores, round_rubric
+
+    from .services import rubric_out
+
+    staff = participant.is_staff
+    show_rubric = staff or not interview.rubric_hidden
+    revealed = interview.prompt_revealed_at is not None
+    prompt: dict[str, Any] = {
+        "revealed": revealed,
+        "text": interview.prompt_text if (staff or revealed) else None,
+    }
+    if staff:
+        prompt.update(
+            notes=interview.prompt_notes,
+            hints=interview.prompt_hints,
+            solution=interview.prompt_solution,
+        )
     return {
+        "rubric": rubric_out(round_rubric(interview)) if show_rubric else None,
+        "rubric_hidden": interview.rubric_hidden,
+        "scores": my_scores(interview, participant.user_id) if staff else [],
+        "notes": my_notes(interview, participant.user_id) if staff else [],
+        "prompt": prompt,
         "board": board_out(interview),
         "read_only": participant.role == "observer" or interview.status == "ended",
         "type": "snapshot",

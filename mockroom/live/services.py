@@ -45,6 +45,29 @@ def participant_for(interview_id: int, user_id: int) -> Participant:
     return participant
 
 
+def rubric_out(document: dict[str, Any] | None) -> dict[str, Any] | None:
+    """protocol.RubricOut: criteria and anchors, nothing else."""
+    if not document:
+        return None
+    return {
+        "title": document.get("title", ""),
+        "criteria": [
+            {
+                "key": c["key"],
+                "name": c["name"],
+                "description": c.get("description", ""),
+                "weight": c.get("weight", 1),
+                "phases": list(c.get("phases", [])),
+                "levels": [
+                    {"score": lvl["score"], "label": lvl["label"], "anchor": lvl["anchor"]}
+                    for lvl in c["levels"]
+                ],
+            }
+            for c in document.get("criteria", [])
+        ],
+    }
+
+
 def timer_state(state: RoomState, interview: Interview) -> timer_math.TimerState:
     return timer_math.TimerState.from_json(state.timer, len(interview.phases))
 
@@ -124,6 +147,45 @@ def room_command(
         except BoardError as error:
             raise RoomError(error.code, error.message) from None
         return CommandResult(seq=seq)
+    elif command in ("score.set", "note.add"):
+        from mockroom.rubrics.live import ScoringError, note_add, score_set
+
+        handler = score_set if command == "score.set" else note_add
+        try:
+            seq = handler(
+                state=state,
+                participant=participant,
+                interview=interview,
+                client_msg_id=client_msg_id,
+                args=args,
+            )
+        except ScoringError as error:
+            raise RoomError(error.code, error.message) from None
+        return CommandResult(seq=seq)
+    elif command == "rubric.visibility":
+        from mockroom.rubrics.live import round_rubric
+
+        if interview.status == Interview.Status.ENDED:
+            raise RoomError("round_ended", "The round has ended; the room is read-only.")
+        interview.rubric_hidden = bool(args["hidden"])
+        interview.save(update_fields=["rubric_hidden", "updated_at"])
+        new = NewEvent(
+            kind="rubric.visibility",
+            payload={
+                "hidden": interview.rubric_hidden,
+                "rubric": None if interview.rubric_hidden else rubric_out(round_rubric(interview)),
+            },
+            **base,
+        )
+    elif command == "prompt.reveal":
+        if interview.status == Interview.Status.ENDED:
+            raise RoomError("round_ended", "The round has ended; the room is read-only.")
+        if not interview.prompt_text.strip():
+            raise RoomError("conflict", "This round has no prompt text to reveal.")
+        if interview.prompt_revealed_at is None:
+            interview.prompt_revealed_at = now()
+            interview.save(update_fields=["prompt_revealed_at", "updated_at"])
+        new = NewEvent(kind="prompt.revealed", payload={"text": interview.prompt_text}, **base)
     elif command in TIMER_COMMANDS:
         if interview.status == Interview.Status.ENDED:
             raise RoomError("round_ended", "The round has ended; the room is read-only.")

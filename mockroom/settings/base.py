@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "mockroom.interviews",
     "mockroom.live",
     "mockroom.whiteboard",
+    "mockroom.rubrics",
 ]
 
 MIDDLEWARE = [

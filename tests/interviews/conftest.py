@@ -39,8 +39,19 @@ def make_user(email: str, name: str) -> User:
     return User.objects.create_user(email, PASSWORD, display_name=name)
 
 
+def ensure_rubric_library() -> None:
+    """The data migration loads the built-in rubrics, but transactional tests flush tables
+    between tests; load them again when they are gone."""
+    from mockroom.rubrics.library import load_library
+    from mockroom.rubrics.models import Criterion, Level, Rubric
+
+    if not Rubric.objects.filter(is_builtin=True).exists():
+        load_library(Rubric, Criterion, Level)
+
+
 @pytest.fixture
 def scheduled_round(db) -> Round:
+    ensure_rubric_library()
     ivy = make_user("ivy@example.com", "Ivy")
     cole = make_user("cole@example.com", "Cole")
     otto = make_user("otto@example.com", "Otto")

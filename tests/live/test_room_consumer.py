@@ -23,6 +23,10 @@ ARGS = {
     "board.verify": {"checksum": "00000000", "count": 0},
     "cursor": {"pointer": {"x": 1, "y": 2}},
     "viewport": {"scrollX": 0, "scrollY": 0, "zoom": 1, "width": 800, "height": 600},
+    "score.set": {"criterion": "requirements_and_scoping", "score": 3, "comment": "ok"},
+    "note.add": {"text": "asked good questions"},
+    "rubric.visibility": {"hidden": True},
+    "prompt.reveal": {},
 }
 NO_ID = {"ping", "cursor", "viewport"}
 

@@ -150,7 +150,7 @@ def bench_browser(db_path: Path, public_id: str, runs: int) -> float | None:
         "DATABASE_URL": f"sqlite:///{db_path}",
     }
     port = free_port()
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [
             sys.executable,
             "-m",
