@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
+# The same limit Excalidraw enforces in the browser, so both sides refuse the same files.
+MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_FINAL_BYTES = 20 * 1024 * 1024
 
 # Magic numbers, so a renamed file can't pass as an image. SVG is refused: it can carry

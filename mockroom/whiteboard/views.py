@@ -30,7 +30,7 @@ def _private_file(handle, content_type: str, filename: str) -> FileResponse:
 @login_required
 @require_POST
 def file_upload(request: HttpRequest, public_id: str) -> JsonResponse:
-    """An image for the board. Participants who may edit, 5 MiB, PNG/JPEG/GIF/WebP only."""
+    """An image for the board. Participants who may edit, 4 MiB, PNG/JPEG/GIF/WebP only."""
     participant = participation_or_404(public_id, request.user)  # type: ignore[arg-type]
     upload = request.FILES.get("file")
     if upload is None:

@@ -44,6 +44,35 @@ class LiveServer:
     url: str
     env: dict[str, str]
     mail_dir: Path
+    port: int = 0
+    log_path: Path | None = None
+    proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - lives as long as the server
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "mockroom.asgi:application",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_port(self.port, proc=self.proc, timeout=60)
+
+    def restart(self) -> None:
+        """Stop Daphne and start it again on the same port (same database)."""
+        if self.proc is not None:
+            stop(self.proc)
+        self.start()
 
     def manage(self, *args: str) -> str:
         """Run a management command against the live server's database."""
@@ -98,32 +127,21 @@ def live_server_url() -> Iterator[LiveServer]:
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    log = open(tmp / "daphne.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "mockroom.asgi:application",
-        ],
-        cwd=ROOT,
+    server = LiveServer(
+        url=f"http://127.0.0.1:{port}",
         env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        mail_dir=mail_dir,
+        port=port,
+        log_path=tmp / "daphne.log",
     )
     try:
-        wait_for_port(port, proc=proc, timeout=60)
-        url = f"http://127.0.0.1:{port}"
-        with urllib.request.urlopen(f"{url}/healthz", timeout=10) as response:  # noqa: S310
+        server.start()
+        with urllib.request.urlopen(f"{server.url}/healthz", timeout=10) as response:  # noqa: S310
             assert response.status == 200
-        yield LiveServer(url=url, env=env, mail_dir=mail_dir)
+        yield server
     finally:
-        stop(proc)
-        log.close()
+        if server.proc is not None:
+            stop(server.proc)
 
 
 @pytest.fixture(scope="session")

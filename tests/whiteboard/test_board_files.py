@@ -68,9 +68,9 @@ def test_uploaded_image_is_announced_and_served_to_participants_only(
 
 def test_oversized_image_is_refused_with_a_clear_message(client, scheduled_round):
     client.force_login(scheduled_round.candidate)
-    response = upload(client, scheduled_round.interview, data=png_bytes(pad=5 * 1024 * 1024 + 10))
+    response = upload(client, scheduled_round.interview, data=png_bytes(pad=4 * 1024 * 1024 + 10))
     assert response.status_code == 413
-    assert "too large" in response.json()["error"] and "5 MiB" in response.json()["error"]
+    assert "too large" in response.json()["error"] and "4 MiB" in response.json()["error"]
     assert not BoardFile.objects.exists()
 
 

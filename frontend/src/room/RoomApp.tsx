@@ -1,41 +1,85 @@
 import { useEffect, useState } from "react";
 import { RoomSocket, socketUrl } from "../transport/socket";
+import { BoardArea } from "../whiteboard/BoardArea";
+import { BoardSync } from "../whiteboard/boardSync";
+import { controllerChannel, httpFiles } from "../whiteboard/channel";
+import { installBoardHook } from "../whiteboard/testHook";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { RoomController } from "./controller";
 import type { RoomConfig } from "./config";
 import { ENDED_REDIRECT_MS, EndedNotice } from "./EndedNotice";
 import { useRoomView } from "./hooks";
 import { InterviewerControls } from "./InterviewerControls";
+import { LeaveGate } from "./leaveGate";
 import { PresenceList } from "./PresenceList";
 import { TimerPanel } from "./TimerPanel";
+import { WireTap } from "./wire";
 
-function createController(config: RoomConfig): RoomController {
+/** The longest the redirect after the round waits for the final board images. */
+export const LEAVE_WAIT_MS = 5_000;
+
+interface Room {
+  controller: RoomController;
+  board: BoardSync;
+}
+
+function createRoom(config: RoomConfig): Room {
   const url = socketUrl(window.location, config.wsPath);
-  return new RoomController((handlers) => new RoomSocket(url, handlers));
+  const wire = new WireTap();
+  const controller = new RoomController(
+    (handlers) => new RoomSocket(url, handlers, { createWebSocket: wire.createWebSocket }),
+    undefined,
+    wire,
+  );
+  const board = new BoardSync(controllerChannel(controller), httpFiles(config.publicId));
+  installBoardHook(board);
+  return { controller, board };
 }
 
 /** The live room: header (title, people, connection, timer, controls), board, side panel. */
 export function RoomApp({ config }: { config: RoomConfig }) {
   // Building the controller opens nothing; the effect below starts it and closes it on
   // cleanup, so StrictMode's mount → unmount → mount leaves exactly one socket open.
-  const [controller] = useState(() => createController(config));
+  const [{ controller, board }] = useState(() => createRoom(config));
   useEffect(() => {
+    board.start(); // listening before the first snapshot arrives
     controller.start();
-    return () => controller.stop();
-  }, [controller]);
-  return <RoomScreen controller={controller} config={config} />;
+    return () => {
+      controller.stop();
+      board.stop();
+    };
+  }, [controller, board]);
+  return <RoomScreen controller={controller} config={config} board={board} />;
+}
+
+interface RoomScreenProps {
+  controller: RoomController;
+  config: RoomConfig;
+  /** The shared board; without it the region shows a placeholder. */
+  board?: BoardSync;
 }
 
 /** Everything the room shows, for a running controller. */
-export function RoomScreen({ controller, config }: { controller: RoomController; config: RoomConfig }) {
+export function RoomScreen({ controller, config, board }: RoomScreenProps) {
   const { room, connection, error } = useRoomView(controller);
   const role = room.me?.role ?? config.role;
+  const [gate] = useState(() => new LeaveGate());
 
   useEffect(() => {
     if (room.ended !== "during-session") return undefined;
-    const id = window.setTimeout(() => window.location.assign(config.roundUrl), ENDED_REDIRECT_MS);
-    return () => window.clearTimeout(id);
-  }, [room.ended, config.roundUrl]);
+    let cancelled = false;
+    // Leave once the notice has been seen and the final board images are saved, but no
+    // later than LEAVE_WAIT_MS after the round ended.
+    const id = window.setTimeout(() => {
+      void gate.settled(LEAVE_WAIT_MS - ENDED_REDIRECT_MS).then(() => {
+        if (!cancelled) window.location.assign(config.roundUrl);
+      });
+    }, ENDED_REDIRECT_MS);
+    return () => {
+      cancelled = true;
+      window.clearTimeout(id);
+    };
+  }, [room.ended, config.roundUrl, gate]);
 
   return (
     <div className="room">
@@ -67,9 +111,22 @@ export function RoomScreen({ controller, config }: { controller: RoomController;
       </header>
       <EndedNotice ended={room.ended} roundUrl={config.roundUrl} />
       <div className="room-body">
-        <section aria-label="Whiteboard" className="room-board">
-          <p className="room-placeholder">The shared whiteboard appears here.</p>
-        </section>
+        {board ? (
+          <BoardArea
+            sync={board}
+            controller={controller}
+            publicId={config.publicId}
+            me={room.me}
+            presence={room.presence}
+            readOnly={room.readOnly}
+            ended={room.ended}
+            gate={gate}
+          />
+        ) : (
+          <section aria-label="Whiteboard" className="room-board">
+            <p className="room-placeholder">The shared whiteboard appears here.</p>
+          </section>
+        )}
         <aside aria-label="Rubric and notes" className="room-side">
           <h2 className="room-side__title">Rubric and notes</h2>
           <p className="room-placeholder">The rubric and your private notes appear here.</p>

@@ -4,6 +4,8 @@ import type { Snapshot } from "../protocol";
 import type { RoomSocketHandlers, SocketState } from "../transport/socket";
 import { RoomController, type RoomTransport } from "./controller";
 import { RoomScreen } from "./RoomApp";
+import { BoardSync } from "../whiteboard/boardSync";
+import { controllerChannel, httpFiles } from "../whiteboard/channel";
 
 const config = {
   publicId: "9f2c",
@@ -61,12 +63,27 @@ function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
       phase_index: 1, running: true, anchor_ms: now - 60_000,
       phase_spent_ms: [310_000, 1_000], added_ms: [0, 0],
     },
+    board: { elements: [], files: [], checksum: "811c9dc5" },
+    read_only: false,
+    rubric: null, rubric_hidden: false, scores: [], notes: [], prompt: { revealed: false, text: null },
     ...overrides,
   };
 }
 
 const render = (controller: RoomController) =>
   renderToStaticMarkup(<RoomScreen controller={controller} config={config} />);
+
+describe("RoomScreen with the shared board", () => {
+  it("renders the labelled board region and waits for the browser to load Excalidraw", () => {
+    const controller = controllerWith(snapshot());
+    const board = new BoardSync(controllerChannel(controller), httpFiles("9f2c"));
+    const html = renderToStaticMarkup(<RoomScreen controller={controller} config={config} board={board} />);
+    expect(html).toContain('<section aria-label="Whiteboard" class="room-board room-board--live">');
+    expect(html).toContain('role="status">Loading the whiteboard…</p>');
+    expect(html).not.toContain("The shared whiteboard appears here.");
+    expect(html).toContain('<aside aria-label="Rubric and notes"');
+  });
+});
 
 describe("RoomScreen markup", () => {
   it("shows the header, timer and regions for an interviewer", () => {

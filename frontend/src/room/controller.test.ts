@@ -3,6 +3,7 @@ import type { EventFrame, Snapshot } from "../protocol";
 import type { CommandInput } from "../transport/outbox";
 import type { RoomSocketHandlers, SocketState } from "../transport/socket";
 import { RoomController, describeError, type RoomTransport } from "./controller";
+import type { RawWire } from "./wire";
 
 class FakeTransport implements RoomTransport {
   handlers!: RoomSocketHandlers;
@@ -55,6 +56,9 @@ function snapshot(all = 10): Snapshot {
     presence: [],
     agenda: [{ name: "A", minutes: 5 }],
     timer: { phase_index: 0, running: false, anchor_ms: null, phase_spent_ms: [0], added_ms: [0] },
+    board: { elements: [], files: [], checksum: "811c9dc5" },
+    read_only: false,
+    rubric: null, rubric_hidden: false, scores: [], notes: [], prompt: { revealed: false, text: null },
   };
 }
 
@@ -166,6 +170,95 @@ describe("RoomController", () => {
     expect(controller.send({ type: "timer.add_time", minutes: 1 })).toBe("t-1");
     controller.stop();
     expect(transport.stop).toHaveBeenCalled();
+  });
+});
+
+describe("RoomController and the board", () => {
+  function boardEvent(seq: number, prev: number): EventFrame {
+    return {
+      type: "event", seq, stream: "all", prev, kind: "board.updated", actor: null, at: 0,
+      payload: { elements: [{ id: `e${seq}`, type: "rectangle", version: 1, versionNonce: 1 }] },
+    };
+  }
+
+  it("tells board listeners about the snapshot and each new event once, in seq order", () => {
+    const { controller, transport } = setup();
+    const seen: string[] = [];
+    controller.addBoardListener({
+      onSnapshot: (s) => seen.push(`snapshot ${s.seq}`),
+      onEvent: (e) => seen.push(`${e.kind} ${e.seq}`),
+    });
+    transport.handlers.onSnapshot(snapshot(10));
+    transport.handlers.onEvent(boardEvent(12, 11)); // gap: resume
+    transport.handlers.onEvent(boardEvent(10, 9)); // duplicate
+    transport.handlers.onEvents({ type: "events", id: "x", seq: 12, events: [boardEvent(11, 10), boardEvent(12, 11)] });
+    expect(seen).toEqual(["snapshot 10", "board.updated 11", "board.updated 12"]);
+    // A late listener gets the latest snapshot at once.
+    const late = vi.fn();
+    controller.addBoardListener({ onSnapshot: late });
+    expect(late).toHaveBeenCalledOnce();
+  });
+
+  it("queues board updates in the outbox and reports their refusals to the board", () => {
+    const { controller, transport } = setup();
+    const onBoardError = vi.fn();
+    controller.addBoardListener({ onBoardError });
+    controller.sendBoardUpdate([{ id: "a", type: "rectangle", version: 2, versionNonce: 3 }]);
+    expect(transport.sent).toEqual([
+      { type: "board.update", elements: [{ id: "a", type: "rectangle", version: 2, versionNonce: 3 }] },
+    ]);
+    const refused = { type: "board.update" as const, id: "t-1", elements: [] };
+    transport.handlers.onError?.(
+      { type: "error", id: "t-1", code: "board_full", message: "" },
+      refused as unknown as Parameters<NonNullable<RoomSocketHandlers["onError"]>>[1],
+    );
+    expect(onBoardError).toHaveBeenCalledOnce();
+    expect(controller.getSnapshot().error?.text).toBe(
+      "Could not save a change to the whiteboard: A board holds at most 20000 elements.",
+    );
+  });
+
+  it("lists the pending board updates", () => {
+    const { controller, transport } = setup();
+    transport.state = {
+      ...transport.state,
+      pending: [
+        { command: { type: "timer.pause", id: "a" }, createdAt: 0 },
+        { command: { type: "board.update", id: "b", elements: [] } as never, createdAt: 0 },
+      ],
+    };
+    expect(controller.pendingBoardUpdates().map((u) => u.id)).toEqual(["b"]);
+  });
+
+  it("passes tapped frames on and sends raw messages through the wire", () => {
+    let tapped!: (frame: Parameters<Parameters<RawWire["subscribe"]>[0]>[0]) => void;
+    const raw: unknown[] = [];
+    const wire: RawWire = {
+      send: (m) => {
+        raw.push(m);
+        return true;
+      },
+      subscribe: (listener) => {
+        tapped = listener;
+        return () => undefined;
+      },
+    };
+    let transport!: FakeTransport;
+    const controller = new RoomController((handlers) => {
+      transport = new FakeTransport();
+      transport.handlers = handlers;
+      return transport;
+    }, () => 0, wire);
+    controller.start();
+    const onBoardState = vi.fn();
+    const onEphemeral = vi.fn();
+    controller.addBoardListener({ onBoardState, onEphemeral });
+    tapped({ type: "ephemeral", kind: "cursor", sender: { user_id: 1, name: "A", role: "candidate" }, payload: {} });
+    tapped({ type: "board.state", id: "v", seq: 3, board: { elements: [], files: [], checksum: "" } });
+    expect(onEphemeral).toHaveBeenCalledOnce();
+    expect(onBoardState).toHaveBeenCalledOnce();
+    expect(controller.sendRaw({ type: "viewport", scrollX: 0, scrollY: 0, zoom: 1, width: 1, height: 1 })).toBe(true);
+    expect(raw).toHaveLength(1);
   });
 });
 

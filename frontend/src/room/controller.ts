@@ -9,18 +9,28 @@
  *   the answer. A gap the answer does not close is retried, then a reconnect brings a fresh
  *   snapshot.
  */
-import { ERROR_CODES, type ErrorFrame, type EventFrame, type Snapshot } from "../protocol";
+import {
+  ERROR_CODES,
+  type BoardElement,
+  type BoardState,
+  type BoardUpdate,
+  type Ephemeral,
+  type ErrorFrame,
+  type EventFrame,
+  type Snapshot,
+} from "../protocol";
 import { ServerClock } from "../timer/clock";
 import type { CommandInput, OutgoingCommand } from "../transport/outbox";
 import type { RoomSocketHandlers, SocketState } from "../transport/socket";
 import {
   applyEvent,
-  applyEvents,
   applySnapshot,
   initialRoomState,
   resumePoint,
+  type ApplyResult,
   type RoomState,
 } from "./store";
+import type { RawMessage, RawWire, TappedFrame } from "./wire";
 
 /** What the controller needs from a transport (RoomSocket implements it). */
 export interface RoomTransport {
@@ -34,6 +44,29 @@ export interface RoomTransport {
 }
 
 export type TransportFactory = (handlers: RoomSocketHandlers) => RoomTransport;
+
+/**
+ * What the whiteboard hears from the room, in order. Events arrive once each, after the
+ * controller has put them in seq order (gaps resumed, duplicates dropped).
+ */
+export interface BoardListener {
+  onSnapshot?(snapshot: Snapshot): void;
+  onEvent?(event: EventFrame): void;
+  onBoardState?(frame: BoardState): void;
+  onEphemeral?(frame: Ephemeral): void;
+  /** A refused board message (`command` is the refused `board.update`, if known). */
+  onBoardError?(error: ErrorFrame, command: BoardUpdate | null): void;
+}
+
+/** A pending outbox entry is a `board.update` (the outbox's types only know the room commands). */
+export function isBoardUpdate(command: unknown): command is BoardUpdate {
+  return (
+    typeof command === "object" &&
+    command !== null &&
+    (command as { type?: unknown }).type === "board.update" &&
+    Array.isArray((command as { elements?: unknown }).elements)
+  );
+}
 
 export interface RoomNotice {
   /** Increases with every notice, so the same text twice is still news. */
@@ -68,6 +101,7 @@ export function describeError(error: ErrorFrame, command: OutgoingCommand | null
   const known = (ERROR_CODES as Record<string, string>)[error.code];
   const reason = error.message?.trim() || known || "The server refused the request.";
   if (!command) return reason;
+  if (isBoardUpdate(command)) return `Could not save a change to the whiteboard: ${reason}`;
   const what =
     command.type === "timer.add_time"
       ? `add ${command.minutes} min`
@@ -91,9 +125,14 @@ export class RoomController {
   private resumeMisses = 0;
   private buffer: EventFrame[] = [];
 
+  private readonly boardListeners = new Set<BoardListener>();
+  private latestSnapshot: Snapshot | null = null;
+  private unsubscribeWire: (() => void) | null = null;
+
   constructor(
     createTransport: TransportFactory,
     private readonly localNow: () => number = () => Date.now(),
+    private readonly wire: RawWire | null = null,
   ) {
     this.transport = createTransport({
       onOpen: () => this.handleOpen(),
@@ -113,6 +152,9 @@ export class RoomController {
     if (!this.unsubscribeTransport) {
       this.unsubscribeTransport = this.transport.subscribe(() => this.publish());
     }
+    if (this.wire && !this.unsubscribeWire) {
+      this.unsubscribeWire = this.wire.subscribe((frame) => this.handleTapped(frame));
+    }
     this.transport.start();
     this.publish();
   }
@@ -121,10 +163,45 @@ export class RoomController {
     this.transport.stop();
     this.unsubscribeTransport?.();
     this.unsubscribeTransport = null;
+    this.unsubscribeWire?.();
+    this.unsubscribeWire = null;
   }
 
   send(input: CommandInput): string {
     return this.transport.send(input);
+  }
+
+  /** Queue a `board.update` in the outbox: sent now or after the next (re)connect, until acked. */
+  sendBoardUpdate(elements: readonly BoardElement[]): string {
+    // The outbox carries any message with an id; its types only list the room commands.
+    const input = { type: "board.update", elements } as unknown as CommandInput;
+    return this.transport.send(input);
+  }
+
+  /** Send a best-effort message (`board.verify`, `cursor`, `viewport`) now, or drop it. */
+  sendRaw(message: RawMessage): boolean {
+    return this.wire?.send(message) ?? false;
+  }
+
+  /** The `board.update` messages still waiting for their ack, oldest first. */
+  pendingBoardUpdates(): BoardUpdate[] {
+    const out: BoardUpdate[] = [];
+    for (const item of this.transport.getState().pending) {
+      if (isBoardUpdate(item.command)) out.push(item.command);
+    }
+    return out;
+  }
+
+  /**
+   * Hear the board's frames. A listener added after a snapshot gets that snapshot at once,
+   * but not the events applied since: add listeners that keep state before start().
+   */
+  addBoardListener(listener: BoardListener): () => void {
+    this.boardListeners.add(listener);
+    if (this.latestSnapshot) listener.onSnapshot?.(this.latestSnapshot);
+    return () => {
+      this.boardListeners.delete(listener);
+    };
   }
 
   dismissError(): void {
@@ -160,6 +237,8 @@ export class RoomController {
   private handleSnapshot(snapshot: Snapshot): void {
     this.clock.seed(snapshot.server_time, this.localNow());
     this.room = applySnapshot(this.room, snapshot);
+    this.latestSnapshot = snapshot;
+    for (const listener of [...this.boardListeners]) listener.onSnapshot?.(snapshot);
     this.awaitingSnapshot = false;
     this.resumeWaiting = false;
     this.resumeMisses = 0;
@@ -172,24 +251,21 @@ export class RoomController {
       this.buffer.push(event);
       return;
     }
-    const result = applyEvent(this.room, event);
+    const result = this.applyOne(event);
     if (result.gap) {
       this.buffer.push(event);
       this.requestResume();
       return;
     }
-    if (result.state !== this.room) {
-      this.room = result.state;
-      this.publish();
-    }
+    this.publish();
   }
 
   private handleResumeAnswer(events: readonly EventFrame[]): void {
     this.resumeWaiting = false;
-    const answer = applyEvents(this.room, events);
-    this.room = answer.state;
+    let answerGap = false;
+    for (const event of events) answerGap = this.applyOne(event).gap || answerGap;
     const stillGap = this.drainBuffer();
-    if (answer.gap || stillGap) {
+    if (answerGap || stillGap) {
       this.resumeMisses += 1;
       if (this.resumeMisses > MAX_RESUME_MISSES) {
         this.resumeMisses = 0;
@@ -205,6 +281,10 @@ export class RoomController {
   }
 
   private handleError(error: ErrorFrame, command: OutgoingCommand | null): void {
+    if (isBoardUpdate(command) || ["read_only", "board_full"].includes(error.code)) {
+      const update = isBoardUpdate(command) ? command : null;
+      for (const listener of [...this.boardListeners]) listener.onBoardError?.(error, update);
+    }
     this.noticeCounter += 1;
     this.error = { id: this.noticeCounter, text: describeError(error, command) };
     this.publish();
@@ -216,15 +296,29 @@ export class RoomController {
     this.buffer = [];
     let gap = false;
     for (const event of pending) {
-      const result = applyEvent(this.room, event);
-      if (result.gap) {
+      if (this.applyOne(event).gap) {
         gap = true;
         this.buffer.push(event);
-      } else {
-        this.room = result.state;
       }
     }
     return gap;
+  }
+
+  /** Apply one event to the store; tell the board about it when it was new. */
+  private applyOne(event: EventFrame): ApplyResult {
+    const result = applyEvent(this.room, event);
+    this.room = result.state;
+    if (result.outcome === "applied") {
+      for (const listener of [...this.boardListeners]) listener.onEvent?.(event);
+    }
+    return result;
+  }
+
+  private handleTapped(frame: TappedFrame): void {
+    for (const listener of [...this.boardListeners]) {
+      if (frame.type === "board.state") listener.onBoardState?.(frame);
+      else listener.onEphemeral?.(frame);
+    }
   }
 
   private requestResume(): void {

@@ -1,3 +1,7 @@
+// Must stay the first import: sets window.EXCALIDRAW_ASSET_PATH before Excalidraw's
+// module is evaluated (ES modules evaluate in import order; the board chunk loads later).
+import "./assetPath";
+
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { readRoomConfig } from "./config";

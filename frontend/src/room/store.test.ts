@@ -32,6 +32,9 @@ function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     presence: [{ user_id: 3, name: "Dana", role: "interviewer", connections: 1 }],
     agenda: [{ name: "Clarify", minutes: 5 }, { name: "Design", minutes: 20 }],
     timer: fresh,
+    board: { elements: [], files: [], checksum: "811c9dc5" },
+    read_only: false,
+    rubric: null, rubric_hidden: false, scores: [], notes: [], prompt: { revealed: false, text: null },
     ...overrides,
   };
 }
@@ -171,6 +174,17 @@ describe("applyEvent", () => {
     expect(state.interview?.ended_at).toBe(99);
     expect(state.timer?.phase_spent_ms).toEqual([5, 0]);
     expect(state.ended).toBe("during-session");
+    expect(state.readOnly).toBe(true);
+  });
+
+  it("knows when the board is read-only", () => {
+    expect(initialRoomState.readOnly).toBe(true);
+    expect(applySnapshot(initialRoomState, snapshot()).readOnly).toBe(false);
+    expect(applySnapshot(initialRoomState, snapshot({ read_only: true })).readOnly).toBe(true);
+    const observer = snapshot({ me: { user_id: 9, name: "Obi", role: "observer" } });
+    expect(applySnapshot(initialRoomState, observer).readOnly).toBe(true);
+    const ended = snapshot({ interview: { ...snapshot().interview, status: "ended", ended_at: 5 } });
+    expect(applySnapshot(initialRoomState, ended).readOnly).toBe(true);
   });
 
   it("advances the stream for kinds it does not know", () => {

@@ -35,6 +35,8 @@ export interface RoomState {
   readonly agenda: readonly PhaseOut[];
   readonly timer: TimerOut | null;
   readonly ended: EndedState;
+  /** The board may not be changed: observers always, everyone once the round ended. */
+  readonly readOnly: boolean;
 }
 
 export const initialRoomState: RoomState = {
@@ -47,6 +49,7 @@ export const initialRoomState: RoomState = {
   agenda: [],
   timer: null,
   ended: "no",
+  readOnly: true,
 };
 
 export type ApplyOutcome = "applied" | "duplicate" | "gap" | "ignored";
@@ -91,6 +94,7 @@ export function applySnapshot(state: RoomState, snapshot: Snapshot): RoomState {
     agenda: snapshot.agenda,
     timer: snapshot.timer,
     ended,
+    readOnly: snapshot.read_only === true || snapshot.me.role === "observer" || endedNow,
   };
 }
 
@@ -199,6 +203,7 @@ function reduceEvent(state: RoomState, event: EventFrame): RoomState {
         };
       }
       if (next.ended === "no") next = { ...next, ended: "during-session" };
+      next = { ...next, readOnly: true };
       break;
     case "presence.joined":
     case "presence.left": {

@@ -73,6 +73,13 @@ function snapshot(): Snapshot {
     presence: [],
     agenda: [{ name: "A", minutes: 5 }],
     timer: { phase_index: 0, running: false, anchor_ms: null, phase_spent_ms: [0], added_ms: [0] },
+    board: { elements: [], files: [], checksum: "811c9dc5" },
+    read_only: false,
+    rubric: null,
+    rubric_hidden: false,
+    scores: [],
+    notes: [],
+    prompt: { revealed: false, text: null },
   };
 }
 
