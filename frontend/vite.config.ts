@@ -10,6 +10,7 @@ import { selfHostedFonts } from "./build/selfHostedFonts.ts";
 const entries = {
   board: "src/board/main.tsx",
   room: "src/room/main.tsx",
+  charts: "src/charts/main.ts",
 };
 
 export default defineConfig({

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from mockroom.accounts.services import api_token_authenticate
+from mockroom.feedback.api import router as feedback_router
 from mockroom.interviews.api import router as interviews_router
 from mockroom.rubrics.api import router as rubrics_router
 
@@ -29,3 +30,4 @@ api = NinjaAPI(
 )
 api.add_router("/", interviews_router)
 api.add_router("/", rubrics_router)
+api.add_router("/", feedback_router)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("mockroom.live.urls")),
     path("", include("mockroom.whiteboard.urls")),
     path("rubrics/", include("mockroom.rubrics.urls")),
+    path("", include("mockroom.feedback.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

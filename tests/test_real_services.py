@@ -59,9 +59,9 @@ async def test_group_messages_cross_the_real_redis_layer(redis_layer, alice, ses
         "/ws/ping/",
         headers=[(b"origin", ORIGIN.encode()), (b"cookie", (await session_cookie(alice)).encode())],
     )
-    assert (await ws.connect())[0]
+    assert (await ws.connect(timeout=10))[0]
     await ws.send_json_to({"type": "ping", "t": 1})
-    assert (await ws.receive_json_from())["type"] == "pong"
+    assert (await ws.receive_json_from(timeout=10))["type"] == "pong"
     await ws.disconnect()
 
     layer = get_channel_layer()

@@ -35,6 +35,9 @@ export interface BoardOut {
   elements: Record<string, unknown>[];
   files: BoardFileOut[];
   checksum: string;
+  /** True for a big board: `elements` is empty and the client GETs `url`, which answers with a `board.state` frame (WebSocket frames stay small). */
+  deferred?: boolean;
+  url?: string | null;
   final_png?: string | null;
   final_svg?: string | null;
 }

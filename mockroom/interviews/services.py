@@ -215,6 +215,9 @@ def interview_end(*, interview: Interview, at: datetime | None = None) -> Interv
     locked.status = Interview.Status.ENDED
     locked.ended_at = max(at or now(), locked.started_at)  # type: ignore[type-var]
     locked.save(update_fields=["status", "ended_at", "updated_at"])
+    from mockroom.feedback.services import feedback_open
+
+    feedback_open(interview=locked)  # the feedback forms open, the release is scheduled
     return locked
 
 

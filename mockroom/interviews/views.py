@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mockroom.core.clock import now
+from mockroom.feedback.selectors import unread_notices
 
 from . import services
 from .calendar import interview_ics
@@ -54,6 +55,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "has_any": any(buckets.values()),
             "role_filter": role,
             "roles": Role.choices,
+            "notices": unread_notices(request.user),
         },
     )
 

@@ -387,6 +387,12 @@ class BoardOut(Message):
     elements: list[dict[str, Any]]
     files: list[BoardFileOut]
     checksum: str
+    deferred: bool = Field(
+        False,
+        description="True for a big board: `elements` is empty and the client GETs `url`, "
+        "which answers with a `board.state` frame (WebSocket frames stay small).",
+    )
+    url: str | None = None
     final_png: str | None = None
     final_svg: str | None = None
 

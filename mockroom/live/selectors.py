@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from django.db.models import Count, Q, QuerySet
 
 from mockroom.core.clock import now, to_millis
@@ -15,6 +16,8 @@ from .protocol import PROTOCOL_VERSION
 from .timer import TimerState
 
 RESUME_LIMIT = 1000
+# Daphne refuses to send WebSocket messages over 1 MiB; stay well below.
+RESUME_MAX_BYTES = 512 * 1024
 
 
 def visible_events(participant: Participant) -> QuerySet[RoomEvent]:
@@ -100,17 +103,26 @@ def room_snapshot(participant: Participant) -> dict[str, Any]:
     }
 
 
-def board_out(interview: Interview) -> dict[str, Any]:
-    """protocol.BoardOut: every element, the images, the checksum, the final export."""
+BOARD_INLINE_BYTES = 256 * 1024
+
+
+def board_out(
+    interview: Interview, *, inline_limit: int | None = BOARD_INLINE_BYTES
+) -> dict[str, Any]:
+    """protocol.BoardOut: every element, the images, the checksum, the final export. A board
+    bigger than `inline_limit` is deferred: the client fetches it over HTTP."""
     from django.urls import reverse
 
     from mockroom.whiteboard.models import FinalBoard
     from mockroom.whiteboard.services import board_elements_raw, file_url
 
-    elements, checksum = board_elements_raw(interview)
+    elements, checksum, size = board_elements_raw(interview)
     final = FinalBoard.objects.filter(interview=interview).exists()
+    deferred = inline_limit is not None and size > inline_limit
     return {
-        "elements": elements,
+        "elements": orjson.Fragment(b"[]") if deferred else elements,
+        "deferred": deferred,
+        "url": reverse("whiteboard:state", args=[interview.public_id]) if deferred else None,
         "files": [
             {"id": f.file_id, "mimeType": f.mime_type, "url": file_url(interview, f.file_id)}
             for f in interview.board_files.order_by("created_at")
@@ -144,9 +156,7 @@ def resume_reply(participant: Participant, *, last_seq: int, request_id: str) ->
     if last_seq > state.seq or behind > RESUME_LIMIT:
         return room_snapshot(participant)
     rows = visible_events(participant).filter(seq__gt=last_seq).select_related("actor")
-    return {
-        "type": "events",
-        "id": request_id,
-        "seq": state.seq,
-        "events": [event_frame(row) for row in rows.order_by("seq")],
-    }
+    frames = [event_frame(row) for row in rows.order_by("seq")]
+    if len(orjson.dumps(frames)) > RESUME_MAX_BYTES:
+        return room_snapshot(participant)  # cheaper than one huge frame, and within limits
+    return {"type": "events", "id": request_id, "seq": state.seq, "events": frames}

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "mockroom.live",
     "mockroom.whiteboard",
     "mockroom.rubrics",
+    "mockroom.feedback",
 ]
 
 MIDDLEWARE = [
@@ -249,3 +250,7 @@ ROOM_BURST = float(env("ROOM_BURST", "60"))
 ROOM_ABUSE_STRIKES = int(env("ROOM_ABUSE_STRIKES", "20"))
 PRESENCE_HEARTBEAT_SECONDS = float(env("PRESENCE_HEARTBEAT_SECONDS", "10"))
 PRESENCE_TTL_SECONDS = float(env("PRESENCE_TTL_SECONDS", "30"))
+
+# --- Feedback
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")  # for links in emails sent by the worker
+FEEDBACK_RELEASE_HOURS = float(env("FEEDBACK_RELEASE_HOURS", "48"))

@@ -112,9 +112,10 @@ def board_elements(interview: Interview) -> list[dict[str, Any]]:
     ]
 
 
-def board_elements_raw(interview: Interview) -> tuple[orjson.Fragment, str]:
+def board_elements_raw(interview: Interview) -> tuple[orjson.Fragment, str, int]:
     """Every element as one pre-serialized JSON array, and the board checksum, without
-    parsing a single element: the late-join snapshot of a big board stays cheap."""
+    parsing a single element: the late-join snapshot of a big board stays cheap. Also
+    returns the array's size in bytes."""
     rows = list(
         BoardElement.objects.filter(interview=interview)
         .order_by("index", "element_id")
@@ -122,7 +123,7 @@ def board_elements_raw(interview: Interview) -> tuple[orjson.Fragment, str]:
         .values_list("raw", "element_id", "version")
     )
     array = b"[" + b",".join(raw.encode() for raw, _, _ in rows) + b"]"
-    return orjson.Fragment(array), checksum_of_versions((i, v) for _, i, v in rows)
+    return orjson.Fragment(array), checksum_of_versions((i, v) for _, i, v in rows), len(array)
 
 
 def file_url(interview: Interview, file_id: str) -> str:

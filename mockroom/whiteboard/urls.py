@@ -14,4 +14,5 @@ urlpatterns = [
         name="excalidraw",
     ),
     path("interviews/<str:public_id>/board/import/", views.excalidraw_import, name="import"),
+    path("interviews/<str:public_id>/board.json", views.board_state, name="state"),
 ]

@@ -62,6 +62,29 @@ def file_download(request: HttpRequest, public_id: str, file_id: str) -> FileRes
 
 
 @login_required
+@require_GET
+def board_state(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The whole board as a `board.state` frame, for boards too big for a WebSocket frame."""
+    import orjson
+
+    from mockroom.live.models import RoomState
+    from mockroom.live.selectors import board_out
+
+    participant = participation_or_404(public_id, request.user)  # type: ignore[arg-type]
+    # Read seq first: the board read after it reflects at least that seq.
+    state = RoomState.objects.filter(interview=participant.interview).first()
+    frame = {
+        "type": "board.state",
+        "id": "deferred",
+        "seq": state.seq if state else 0,
+        "board": board_out(participant.interview, inline_limit=None),
+    }
+    response = HttpResponse(orjson.dumps(frame), content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
 @require_POST
 def final_upload(request: HttpRequest, public_id: str) -> JsonResponse:
     participant = participation_or_404(public_id, request.user)  # type: ignore[arg-type]

@@ -33,11 +33,11 @@ def room(session_cookie):
             f"/ws/interviews/{interview.public_id}/",
             headers=[(b"origin", ORIGIN.encode()), (b"cookie", cookie.encode())],
         )
-        connected, code = await ws.connect()
+        connected, code = await ws.connect(timeout=10)
         opened.append(ws)
         if not connected:
             return ws, code
-        snapshot = await ws.receive_json_from(timeout=5) if expect_snapshot else None
+        snapshot = await ws.receive_json_from(timeout=10) if expect_snapshot else None
         return ws, snapshot
 
     yield connect
@@ -55,6 +55,6 @@ async def command(ws, type_: str, id_: str, **fields) -> dict:
     """Send a command and return the ack or error for it, skipping broadcast events."""
     await ws.send_json_to({"type": type_, "id": id_, **fields})
     while True:
-        frame = await ws.receive_json_from(timeout=5)
+        frame = await ws.receive_json_from(timeout=10)
         if frame.get("type") in ("ack", "error") and frame.get("id") == id_:
             return frame

@@ -44,7 +44,7 @@ async def test_frames_the_server_sends_validate_against_the_protocol(room, sched
     ivy, snapshot = await room(scheduled_round.interviewer, scheduled_round.interview)
     frames = [snapshot, *await drain(ivy)]
     await ivy.send_json_to({"type": "ping", "t": 5})
-    frames.append(await ivy.receive_json_from())
+    frames.append(await ivy.receive_json_from(timeout=10))
     frames.append(await command(ivy, "round.start", "p1"))
     frames.append(await command(ivy, "timer.pause", "p2"))
     await ivy.send_json_to({"type": "resume", "id": "p3", "last_seq": 0})

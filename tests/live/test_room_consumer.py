@@ -59,9 +59,9 @@ async def test_authorization_matrix(room, scheduled_round, persona, message_type
         assert await seq_of(interview) == before
         await ws.disconnect()
         return
-    reply = await ws.receive_json_from(timeout=5)
+    reply = await ws.receive_json_from(timeout=10)
     while reply.get("type") == "event":
-        reply = await ws.receive_json_from(timeout=5)
+        reply = await ws.receive_json_from(timeout=10)
     allowed = persona in ALLOWED_ROLES[message_type]
     if not allowed:
         assert reply == {
@@ -137,12 +137,12 @@ async def test_candidate_never_receives_a_staff_audience_event(room, scheduled_r
     await drain(cole)
     await drain(otto)
     seq = await sync_to_async(_append_staff_event)(interview)
-    staff_frame = await otto.receive_json_from(timeout=5)
+    staff_frame = await otto.receive_json_from(timeout=10)
     assert staff_frame["seq"] == seq and staff_frame["stream"] == "staff"
     assert await cole.receive_nothing(timeout=0.5)
     # Nor in a resume.
     await cole.send_json_to({"type": "resume", "id": "r1", "last_seq": 0})
-    reply = await cole.receive_json_from(timeout=5)
+    reply = await cole.receive_json_from(timeout=10)
     assert all(e["stream"] != "staff" for e in reply["events"])
     assert "STAFF-ONLY" not in str(reply)
     await cole.disconnect()
@@ -177,7 +177,7 @@ async def test_resume_returns_what_was_missed(room, scheduled_round):
     cole, _ = await room(scheduled_round.candidate, interview)
     await drain(cole)
     await cole.send_json_to({"type": "resume", "id": "r2", "last_seq": last_seen})
-    reply = await cole.receive_json_from(timeout=5)
+    reply = await cole.receive_json_from(timeout=10)
     assert reply["type"] == "events" and reply["id"] == "r2"
     kinds = [e["kind"] for e in reply["events"]]
     assert kinds[:1] == ["presence.left"] and "round.started" in kinds and "timer.changed" in kinds
@@ -195,12 +195,12 @@ async def test_resume_too_far_behind_gets_a_fresh_snapshot(room, scheduled_round
         await command(ivy, kind, f"d{i}")
     await drain(ivy)
     await ivy.send_json_to({"type": "resume", "id": "r3", "last_seq": 0})
-    reply = await ivy.receive_json_from(timeout=5)
+    reply = await ivy.receive_json_from(timeout=10)
     assert reply["type"] == "snapshot"
     assert reply["timer"]["running"] is True
     # A client "from the future" (say, after a restore) also gets a snapshot.
     await ivy.send_json_to({"type": "resume", "id": "r4", "last_seq": 10_000})
-    assert (await ivy.receive_json_from(timeout=5))["type"] == "snapshot"
+    assert (await ivy.receive_json_from(timeout=10))["type"] == "snapshot"
     await ivy.disconnect()
 
 

@@ -68,9 +68,9 @@ async def send_all(cookie: str, public_id: str, frames: list[str]) -> list[dict]
         f"/ws/interviews/{public_id}/",
         headers=[(b"origin", ORIGIN.encode()), (b"cookie", cookie.encode())],
     )
-    connected, _ = await ws.connect()
+    connected, _ = await ws.connect(timeout=10)
     assert connected
-    assert (await ws.receive_json_from(timeout=5))["type"] == "snapshot"
+    assert (await ws.receive_json_from(timeout=10))["type"] == "snapshot"
     replies = []
     for number, text in enumerate(frames):
         await ws.send_to(text_data=text)
@@ -78,7 +78,7 @@ async def send_all(cookie: str, public_id: str, frames: list[str]) -> list[dict]
         await ws.send_json_to({"type": "ping", "t": -1 - number})
         answers = []
         while True:
-            reply = await ws.receive_json_from(timeout=5)
+            reply = await ws.receive_json_from(timeout=10)
             if reply.get("type") == "pong" and reply.get("t") == -1 - number:
                 break
             if reply.get("type") not in ("event", "ephemeral"):  # broadcasts aren't answers

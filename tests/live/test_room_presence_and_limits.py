@@ -62,7 +62,7 @@ async def test_oversized_frame_gets_an_error_and_changes_nothing(room, scheduled
     await ivy.send_to(
         text_data='{"type": "round.start", "id": "x", "pad": "' + "a" * MAX_FRAME_BYTES + '"}'
     )
-    reply = await ivy.receive_json_from(timeout=5)
+    reply = await ivy.receive_json_from(timeout=10)
     assert reply["code"] == "too_large"
     assert await RoomEvent.objects.acount() == before
     await ivy.disconnect()
@@ -85,7 +85,7 @@ async def test_bad_frames_get_an_error_code(room, scheduled_round, frame, code):
     ivy, _ = await room(scheduled_round.interviewer, scheduled_round.interview)
     await drain(ivy)
     await ivy.send_to(text_data=frame)
-    reply = await ivy.receive_json_from(timeout=5)
+    reply = await ivy.receive_json_from(timeout=10)
     assert reply["type"] == "error" and reply["code"] == code, reply
     await ivy.disconnect()
 

@@ -20,10 +20,10 @@ def communicator(*, origin: str | None, cookie: str | None) -> WebsocketCommunic
 
 async def test_right_origin_and_session_is_accepted_and_pongs(alice, session_cookie):
     ws = communicator(origin=ORIGIN, cookie=await session_cookie(alice))
-    connected, _ = await ws.connect()
+    connected, _ = await ws.connect(timeout=10)
     assert connected
     await ws.send_json_to({"type": "ping", "t": 123})
-    reply = await ws.receive_json_from()
+    reply = await ws.receive_json_from(timeout=10)
     assert reply["type"] == "pong"
     assert reply["t"] == 123
     assert isinstance(reply["server_time"], int)
@@ -32,29 +32,29 @@ async def test_right_origin_and_session_is_accepted_and_pongs(alice, session_coo
 
 async def test_unknown_message_gets_an_error_frame(alice, session_cookie):
     ws = communicator(origin=ORIGIN, cookie=await session_cookie(alice))
-    assert (await ws.connect())[0]
+    assert (await ws.connect(timeout=10))[0]
     await ws.send_json_to({"type": "drop_tables"})
-    assert await ws.receive_json_from() == {"type": "error", "code": "unknown_type"}
+    assert await ws.receive_json_from(timeout=10) == {"type": "error", "code": "unknown_type"}
     await ws.disconnect()
 
 
 async def test_missing_origin_is_rejected(alice, session_cookie):
     ws = communicator(origin=None, cookie=await session_cookie(alice))
-    connected, _ = await ws.connect()
+    connected, _ = await ws.connect(timeout=10)
     assert not connected
     await ws.disconnect()
 
 
 async def test_foreign_origin_is_rejected(alice, session_cookie):
     ws = communicator(origin="https://evil.example", cookie=await session_cookie(alice))
-    connected, _ = await ws.connect()
+    connected, _ = await ws.connect(timeout=10)
     assert not connected
     await ws.disconnect()
 
 
 async def test_no_session_is_rejected(db):
     ws = communicator(origin=ORIGIN, cookie=None)
-    connected, code = await ws.connect()
+    connected, code = await ws.connect(timeout=10)
     assert not connected
     assert code == 4401
     await ws.disconnect()
@@ -62,6 +62,6 @@ async def test_no_session_is_rejected(db):
 
 async def test_forged_session_is_rejected(db):
     ws = communicator(origin=ORIGIN, cookie="sessionid=not-a-real-session")
-    connected, _ = await ws.connect()
+    connected, _ = await ws.connect(timeout=10)
     assert not connected
     await ws.disconnect()

@@ -100,6 +100,10 @@ def setup_database(db_path: Path, count: int) -> dict:
 
     ivy = User.objects.create_user("ivy@bench.example", "bench-password-1", display_name="Ivy")
     cole = User.objects.create_user("cole@bench.example", "bench-password-1", display_name="Cole")
+    from allauth.account.models import EmailAddress
+
+    for user in (ivy, cole):
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     interview, issued = interview_create(
         creator=ivy,
         title="Bench board",
@@ -125,18 +129,24 @@ def setup_database(db_path: Path, count: int) -> dict:
     return {"interview": interview, "participant": participant}
 
 
-def bench_snapshot(participant, runs: int) -> tuple[float, int]:
+def bench_snapshot(participant, runs: int) -> tuple[float, int, float, int]:
+    """The WebSocket snapshot (a big board is deferred), and the full board that the client
+    then fetches over HTTP (board.json)."""
     import orjson
 
-    from mockroom.live.selectors import room_snapshot
+    from mockroom.live.selectors import board_out, room_snapshot
 
-    times, size = [], 0
+    times, size, full_times, full_size = [], 0, [], 0
     for _ in range(runs):
         started = time.perf_counter()
         frame = orjson.dumps(room_snapshot(participant))
         times.append((time.perf_counter() - started) * 1000)
         size = len(frame)
-    return statistics.median(times), size
+        started = time.perf_counter()
+        board = orjson.dumps(board_out(participant.interview, inline_limit=None))
+        full_times.append((time.perf_counter() - started) * 1000)
+        full_size = len(board)
+    return statistics.median(times), size, statistics.median(full_times), full_size
 
 
 def bench_browser(db_path: Path, public_id: str, runs: int) -> float | None:
@@ -215,10 +225,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mockroom-bench-") as tmp:
         db = Path(tmp) / "bench.sqlite3"
         made = setup_database(db, args.elements)
-        server_ms, size = bench_snapshot(made["participant"], args.runs)
+        server_ms, size, full_ms, full_size = bench_snapshot(made["participant"], args.runs)
         print(f"elements: {args.elements}")
-        print(f"snapshot build (server, median of {args.runs}): {server_ms:.1f} ms")
-        print(f"snapshot size: {size:,} bytes ({size / 1024:.0f} KiB)")
+        print(f"WebSocket snapshot build (server, median of {args.runs}): {server_ms:.1f} ms")
+        print(f"WebSocket snapshot size: {size:,} bytes ({size / 1024:.0f} KiB)")
+        print(f"full board build for board.json (median of {args.runs}): {full_ms:.1f} ms")
+        print(f"full board size: {full_size:,} bytes ({full_size / 1024:.0f} KiB)")
         if not args.no_browser:
             from django.db import connections
 
@@ -231,6 +243,8 @@ def main() -> None:
                     "elements": args.elements,
                     "snapshot_ms": round(server_ms, 1),
                     "snapshot_bytes": size,
+                    "board_ms": round(full_ms, 1),
+                    "board_bytes": full_size,
                 }
             )
         )

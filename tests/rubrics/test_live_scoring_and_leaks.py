@@ -57,7 +57,7 @@ async def test_scores_and_notes_reach_only_their_author(room, scheduled_round):
     # Nor by asking: resume from the beginning, and fresh snapshots.
     for ws, rid in ((cole, "r1"), (otto, "r2")):
         await ws.send_json_to({"type": "resume", "id": rid, "last_seq": 0})
-        reply = await ws.receive_json_from(timeout=5)
+        reply = await ws.receive_json_from(timeout=10)
         assert not leaked(reply, SECRET_COMMENT, SECRET_NOTE)
     _, cole_again = await room(scheduled_round.candidate, interview)
     _, otto_again = await room(scheduled_round.observer, interview)

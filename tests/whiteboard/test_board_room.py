@@ -95,9 +95,9 @@ async def test_verify_answers_ack_when_equal_and_the_board_when_not(room, schedu
     await cole.send_json_to(
         {"type": "board.verify", "id": "f3", "checksum": "deadbeef", "count": 1}
     )
-    reply = await cole.receive_json_from(timeout=5)
+    reply = await cole.receive_json_from(timeout=10)
     while reply["type"] == "event":
-        reply = await cole.receive_json_from(timeout=5)
+        reply = await cole.receive_json_from(timeout=10)
     assert reply["type"] == "board.state" and reply["id"] == "f3"
     assert {e["id"] for e in reply["board"]["elements"]} == {"r1", "r2"}
     protocol.SERVER_MESSAGE.validate_python(reply)
@@ -145,7 +145,7 @@ async def test_cursors_reach_the_others_but_never_the_sender_or_the_log(room, sc
     await drain(cole)
     await drain(ivy)
     await cole.send_json_to({"type": "cursor", "pointer": {"x": 5, "y": 6, "tool": "laser"}})
-    frame = await ivy.receive_json_from(timeout=5)
+    frame = await ivy.receive_json_from(timeout=10)
     assert frame["type"] == "ephemeral" and frame["kind"] == "cursor"
     assert frame["sender"]["name"] == "Cole" and frame["payload"]["pointer"]["tool"] == "laser"
     assert await cole.receive_nothing(timeout=0.3)

@@ -1,11 +1,12 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
+import { RubricPanel } from "../rubric/RubricPanel";
 import { RoomSocket, socketUrl } from "../transport/socket";
 import { BoardArea } from "../whiteboard/BoardArea";
 import { BoardSync } from "../whiteboard/boardSync";
 import { controllerChannel, httpFiles } from "../whiteboard/channel";
 import { installBoardHook } from "../whiteboard/testHook";
 import { ConnectionStatus } from "./ConnectionStatus";
-import { RoomController } from "./controller";
+import { RoomController, type RubricCommandInput } from "./controller";
 import type { RoomConfig } from "./config";
 import { ENDED_REDIRECT_MS, EndedNotice } from "./EndedNotice";
 import { useRoomView } from "./hooks";
@@ -61,7 +62,12 @@ interface RoomScreenProps {
 
 /** Everything the room shows, for a running controller. */
 export function RoomScreen({ controller, config, board }: RoomScreenProps) {
-  const { room, connection, error } = useRoomView(controller);
+  const view = useRoomView(controller);
+  const { room, connection, error } = view;
+  const sendTracked = useCallback(
+    (command: RubricCommandInput) => controller.sendTracked(command),
+    [controller],
+  );
   const role = room.me?.role ?? config.role;
   const [gate] = useState(() => new LeaveGate());
 
@@ -127,9 +133,10 @@ export function RoomScreen({ controller, config, board }: RoomScreenProps) {
             <p className="room-placeholder">The shared whiteboard appears here.</p>
           </section>
         )}
-        <aside aria-label="Rubric and notes" className="room-side">
+        {/* Focusable so the panel can be scrolled from the keyboard when it holds no controls. */}
+        <aside aria-label="Rubric and notes" className="room-side" tabIndex={0}>
           <h2 className="room-side__title">Rubric and notes</h2>
-          <p className="room-placeholder">The rubric and your private notes appear here.</p>
+          <RubricPanel view={view} send={sendTracked} />
         </aside>
       </div>
     </div>

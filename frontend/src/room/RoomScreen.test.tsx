@@ -170,3 +170,23 @@ describe("RoomScreen markup", () => {
     expect(html).toContain("Loading the timer…");
   });
 });
+
+describe("RoomScreen side panel", () => {
+  it("replaces the placeholder with the prompt, rubric and notes", () => {
+    const html = render(controllerWith(snapshot()));
+    expect(html).toMatch(/<aside aria-label="Rubric and notes" class="room-side" tabindex="0"><h2 class="room-side__title">Rubric and notes<\/h2>/);
+    expect(html).not.toContain("The rubric and your private notes appear here.");
+    expect(html).toContain('data-testid="prompt-panel"');
+    expect(html).toContain('data-testid="rubric-panel"');
+    expect(html).toContain('data-testid="note-input"');
+  });
+
+  it("shows the candidate no notes", () => {
+    const html = render(
+      controllerWith(snapshot({ me: { user_id: 7, name: "Sam", role: "candidate" }, streams: { all: 12, me: 0, staff: null } })),
+    );
+    expect(html).toContain('data-testid="rubric-panel"');
+    expect(html).not.toContain("notes-list");
+    expect(html).not.toContain("note-input");
+  });
+});

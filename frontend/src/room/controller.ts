@@ -11,12 +11,17 @@
  */
 import {
   ERROR_CODES,
+  type Ack,
   type BoardElement,
   type BoardState,
   type BoardUpdate,
   type Ephemeral,
   type ErrorFrame,
   type EventFrame,
+  type NoteAdd,
+  type PromptReveal,
+  type RubricVisibility,
+  type ScoreSet,
   type Snapshot,
 } from "../protocol";
 import { ServerClock } from "../timer/clock";
@@ -74,17 +79,37 @@ export interface RoomNotice {
   readonly text: string;
 }
 
+/** Scores, notes, the rubric's visibility and the prompt: commands the side panel sends. */
+export type RubricCommand = ScoreSet | NoteAdd | RubricVisibility | PromptReveal;
+
+/** The same, before the transport has given it an id. */
+export type RubricCommandInput = RubricCommand extends infer C
+  ? C extends RubricCommand
+    ? Omit<C, "id">
+    : never
+  : never;
+
+/** What became of a command sent with sendTracked(): acked as event `seq`, or refused. */
+export type CommandOutcome =
+  | { readonly status: "acked"; readonly seq: number }
+  | { readonly status: "refused"; readonly code: string };
+
 export interface RoomView {
   readonly room: RoomState;
   readonly connection: SocketState;
   /** The latest refusal from the server, until dismissed. */
   readonly error: RoomNotice | null;
+  /** Outcomes of the tracked commands, by message id (the most recent few hundred). */
+  readonly outcomes: ReadonlyMap<string, CommandOutcome>;
 }
+
+/** Tracked outcomes kept; older ones are forgotten. */
+const MAX_OUTCOMES = 300;
 
 /** Resume answers that still leave a gap before we give up and reconnect. */
 const MAX_RESUME_MISSES = 2;
 
-const COMMAND_PHRASES: Record<OutgoingCommand["type"], string> = {
+const COMMAND_PHRASES: Record<OutgoingCommand["type"] | RubricCommand["type"], string> = {
   "round.start": "start the round",
   "round.end": "end the round",
   "timer.start": "start the timer",
@@ -94,6 +119,10 @@ const COMMAND_PHRASES: Record<OutgoingCommand["type"], string> = {
   "timer.previous": "go to the previous phase",
   "timer.reset": "reset the timer",
   "timer.add_time": "add time",
+  "score.set": "save your score",
+  "note.add": "save your note",
+  "rubric.visibility": "change who sees the rubric",
+  "prompt.reveal": "reveal the prompt",
 };
 
 /** A sentence for a refusal, naming what was refused when we know. */
@@ -102,10 +131,12 @@ export function describeError(error: ErrorFrame, command: OutgoingCommand | null
   const reason = error.message?.trim() || known || "The server refused the request.";
   if (!command) return reason;
   if (isBoardUpdate(command)) return `Could not save a change to the whiteboard: ${reason}`;
+  // The outbox also carries the side panel's commands, whatever its types say.
+  const type = (command as { type: string }).type;
   const what =
     command.type === "timer.add_time"
       ? `add ${command.minutes} min`
-      : COMMAND_PHRASES[command.type];
+      : ((COMMAND_PHRASES as Record<string, string>)[type] ?? "do that");
   return `Could not ${what}: ${reason}`;
 }
 
@@ -118,6 +149,8 @@ export class RoomController {
   private room: RoomState = initialRoomState;
   private error: RoomNotice | null = null;
   private noticeCounter = 0;
+  private readonly tracked = new Set<string>();
+  private outcomes: ReadonlyMap<string, CommandOutcome> = new Map();
   private view: RoomView;
 
   private awaitingSnapshot = true;
@@ -139,11 +172,17 @@ export class RoomController {
       onSnapshot: (snapshot) => this.handleSnapshot(snapshot),
       onEvent: (event) => this.handleEvent(event),
       onEvents: (frame) => this.handleResumeAnswer(frame.events),
+      onAck: (ack) => this.handleAck(ack),
       onError: (error, command) => this.handleError(error, command),
       onPong: (sentAt, receivedAt, serverTime) =>
         this.clock.addSample(sentAt, receivedAt, serverTime),
     });
-    this.view = { room: this.room, connection: this.transport.getState(), error: null };
+    this.view = {
+      room: this.room,
+      connection: this.transport.getState(),
+      error: null,
+      outcomes: this.outcomes,
+    };
   }
 
   // --- Lifecycle and commands --------------------------------------------------------
@@ -169,6 +208,17 @@ export class RoomController {
 
   send(input: CommandInput): string {
     return this.transport.send(input);
+  }
+
+  /**
+   * Queue a side-panel command (score, note, rubric visibility, prompt) in the outbox, so
+   * it survives reconnects, and track its outcome in the view's `outcomes`.
+   */
+  sendTracked(input: RubricCommandInput): string {
+    // The outbox carries any message with an id; its types only list the room commands.
+    const id = this.transport.send(input as unknown as CommandInput);
+    this.tracked.add(id);
+    return id;
   }
 
   /** Queue a `board.update` in the outbox: sent now or after the next (re)connect, until acked. */
@@ -280,7 +330,25 @@ export class RoomController {
     this.publish();
   }
 
+  private handleAck(ack: Ack): void {
+    if (this.recordOutcome(ack.id, { status: "acked", seq: ack.seq })) this.publish();
+  }
+
+  /** Remember what became of a tracked command. True when it was one. */
+  private recordOutcome(id: string | null | undefined, outcome: CommandOutcome): boolean {
+    if (typeof id !== "string" || !this.tracked.delete(id)) return false;
+    const next = new Map(this.outcomes);
+    next.set(id, outcome);
+    for (const old of next.keys()) {
+      if (next.size <= MAX_OUTCOMES) break;
+      next.delete(old);
+    }
+    this.outcomes = next;
+    return true;
+  }
+
   private handleError(error: ErrorFrame, command: OutgoingCommand | null): void {
+    this.recordOutcome(error.id, { status: "refused", code: error.code });
     if (isBoardUpdate(command) || ["read_only", "board_full"].includes(error.code)) {
       const update = isBoardUpdate(command) ? command : null;
       for (const listener of [...this.boardListeners]) listener.onBoardError?.(error, update);
@@ -330,10 +398,15 @@ export class RoomController {
   private publish(): void {
     const connection = this.transport.getState();
     const { view } = this;
-    if (view.room === this.room && view.connection === connection && view.error === this.error) {
+    if (
+      view.room === this.room &&
+      view.connection === connection &&
+      view.error === this.error &&
+      view.outcomes === this.outcomes
+    ) {
       return;
     }
-    this.view = { room: this.room, connection, error: this.error };
+    this.view = { room: this.room, connection, error: this.error, outcomes: this.outcomes };
     for (const listener of [...this.listeners]) listener();
   }
 }

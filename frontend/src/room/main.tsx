@@ -7,6 +7,7 @@ import { createRoot } from "react-dom/client";
 import { readRoomConfig } from "./config";
 import { RoomApp } from "./RoomApp";
 import "./room.css";
+import "../rubric/rubric.css";
 
 const container = document.getElementById("room-root");
 const config = container ? readRoomConfig(container.dataset) : null;

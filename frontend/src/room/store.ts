@@ -9,9 +9,13 @@
 import type {
   EventFrame,
   InterviewOut,
+  NoteOut,
   PersonOut,
   PhaseOut,
   PresenceOut,
+  PromptOut,
+  RubricOut,
+  ScoreOut,
   Snapshot,
   Streams,
   TimerOut,
@@ -19,6 +23,12 @@ import type {
 
 export type StreamName = EventFrame["stream"];
 export type LastSeen = Readonly<Partial<Record<StreamName, number>>>;
+
+/** My live score for one criterion (`score` null: cleared, the comment may remain). */
+export interface MyScore {
+  readonly score: number | null;
+  readonly comment: string;
+}
 
 /** "on-load": the round had ended before this page loaded; "during-session": we saw it end. */
 export type EndedState = "no" | "on-load" | "during-session";
@@ -37,7 +47,19 @@ export interface RoomState {
   readonly ended: EndedState;
   /** The board may not be changed: observers always, everyone once the round ended. */
   readonly readOnly: boolean;
+  /** The round's rubric; null when there is none, or when it is hidden from me. */
+  readonly rubric: RubricOut | null;
+  /** The interviewer has hidden the rubric from the candidate. */
+  readonly rubricHidden: boolean;
+  /** My own live scores by criterion key (staff only; always empty for a candidate). */
+  readonly myScores: ReadonlyMap<string, MyScore>;
+  /** My own notes, oldest first (staff only; always empty for a candidate). */
+  readonly myNotes: readonly NoteOut[];
+  /** The prompt as far as I may see it. */
+  readonly prompt: PromptOut;
 }
+
+const NO_PROMPT: PromptOut = { revealed: false, text: null };
 
 export const initialRoomState: RoomState = {
   ready: false,
@@ -50,7 +72,17 @@ export const initialRoomState: RoomState = {
   timer: null,
   ended: "no",
   readOnly: true,
+  rubric: null,
+  rubricHidden: false,
+  myScores: new Map(),
+  myNotes: [],
+  prompt: NO_PROMPT,
 };
+
+/** Interviewers and observers score and take notes; the candidate never does. */
+export function isStaff(me: PersonOut | null): boolean {
+  return me?.role === "interviewer" || me?.role === "observer";
+}
 
 export type ApplyOutcome = "applied" | "duplicate" | "gap" | "ignored";
 
@@ -74,6 +106,12 @@ export function resumePoint(lastSeen: LastSeen): number {
   return heads.length ? Math.min(...heads) : 0;
 }
 
+function scoreMap(rows: readonly ScoreOut[]): Map<string, MyScore> {
+  const map = new Map<string, MyScore>();
+  for (const row of rows) map.set(row.criterion, { score: row.score, comment: row.comment ?? "" });
+  return map;
+}
+
 function presenceMap(rows: readonly PresenceOut[]): Map<number, PresenceOut> {
   const map = new Map<number, PresenceOut>();
   for (const row of rows) if (row.connections > 0) map.set(row.user_id, row);
@@ -84,6 +122,7 @@ export function applySnapshot(state: RoomState, snapshot: Snapshot): RoomState {
   const endedNow = snapshot.interview.status === "ended";
   let ended: EndedState = state.ended;
   if (endedNow && ended === "no") ended = state.ready ? "during-session" : "on-load";
+  const staff = isStaff(snapshot.me);
   return {
     ready: true,
     lastSeen: lastSeenFromStreams(snapshot.streams),
@@ -95,6 +134,12 @@ export function applySnapshot(state: RoomState, snapshot: Snapshot): RoomState {
     timer: snapshot.timer,
     ended,
     readOnly: snapshot.read_only === true || snapshot.me.role === "observer" || endedNow,
+    rubric: snapshot.rubric ?? null,
+    rubricHidden: snapshot.rubric_hidden === true,
+    // The server sends a candidate no scores or notes; never keep any even if it did.
+    myScores: staff ? scoreMap(snapshot.scores ?? []) : new Map(),
+    myNotes: staff ? sortNotes(snapshot.notes ?? []) : [],
+    prompt: snapshot.prompt ?? NO_PROMPT,
   };
 }
 
@@ -172,6 +217,65 @@ function numberOrNull(value: unknown): number | null {
   return typeof value === "number" ? value : null;
 }
 
+function sortNotes(notes: readonly NoteOut[]): NoteOut[] {
+  return [...notes].sort((a, b) => a.at - b.at || a.id - b.id);
+}
+
+function asNote(payload: Record<string, unknown>): NoteOut | null {
+  const { id, text, elapsed_ms, phase_index, phase_name, at } = payload;
+  if (typeof id !== "number" || typeof text !== "string") return null;
+  return {
+    id,
+    text,
+    elapsed_ms: typeof elapsed_ms === "number" ? elapsed_ms : 0,
+    phase_index: typeof phase_index === "number" ? phase_index : 0,
+    phase_name: typeof phase_name === "string" ? phase_name : "",
+    at: typeof at === "number" ? at : 0,
+  };
+}
+
+function asRubric(value: unknown): RubricOut | null {
+  if (typeof value !== "object" || value === null) return null;
+  const r = value as Partial<RubricOut>;
+  if (typeof r.title !== "string" || !Array.isArray(r.criteria)) return null;
+  return { title: r.title, criteria: r.criteria };
+}
+
+/** My own score, note, and the rubric and prompt changes. */
+function reduceRubricEvent(state: RoomState, event: EventFrame): RoomState {
+  const payload = event.payload ?? {};
+  const staff = isStaff(state.me);
+  switch (event.kind) {
+    case "score.set": {
+      if (!staff || typeof payload.criterion !== "string") return state;
+      const score = typeof payload.score === "number" ? payload.score : null;
+      const comment = typeof payload.comment === "string" ? payload.comment : "";
+      const myScores = new Map(state.myScores);
+      myScores.set(payload.criterion, { score, comment });
+      return { ...state, myScores };
+    }
+    case "note.added": {
+      const note = asNote(payload);
+      if (!staff || !note || state.myNotes.some((n) => n.id === note.id)) return state;
+      return { ...state, myNotes: sortNotes([...state.myNotes, note]) };
+    }
+    case "rubric.visibility": {
+      const hidden = payload.hidden === true;
+      const rubric = asRubric(payload.rubric);
+      // The payload carries the rubric only when it is shown. Staff always see it, so a
+      // "hidden" event keeps theirs; for the candidate it is exactly what they may see.
+      if (staff) return { ...state, rubricHidden: hidden, rubric: rubric ?? state.rubric };
+      return { ...state, rubricHidden: hidden, rubric: hidden ? null : rubric };
+    }
+    case "prompt.revealed": {
+      const text = typeof payload.text === "string" ? payload.text : state.prompt.text;
+      return { ...state, prompt: { ...state.prompt, revealed: true, text } };
+    }
+    default:
+      return state;
+  }
+}
+
 function reduceEvent(state: RoomState, event: EventFrame): RoomState {
   const payload = event.payload ?? {};
   let next = state;
@@ -220,6 +324,12 @@ function reduceEvent(state: RoomState, event: EventFrame): RoomState {
       }
       break;
     }
+    case "score.set":
+    case "note.added":
+    case "rubric.visibility":
+    case "prompt.revealed":
+      next = reduceRubricEvent(next, event);
+      break;
     default:
       // timer.changed is handled above; unknown kinds still advance the stream.
       break;

@@ -4,6 +4,7 @@ import type { BoardListener } from "../room/controller";
 import type { RawMessage } from "../room/wire";
 import {
   BoardSync,
+  isDeferredState,
   FLUSH_INTERVAL_MS,
   VERIFY_INTERVAL_MS,
   type BoardChannel,
@@ -361,5 +362,20 @@ describe("BoardSync: images", () => {
     expect(upload).toHaveBeenCalledTimes(2);
     expect(sync.getView().alert).toBeNull();
     expect(channel.updates).toEqual([[image(2)]]);
+  });
+});
+
+describe("isDeferredState", () => {
+  it("accepts a board.state with the board inline", () => {
+    const frame = { type: "board.state", id: "deferred", seq: 4, board: { elements: [], files: [], checksum: "811c9dc5" } };
+    expect(isDeferredState(frame)).toBe(true);
+  });
+
+  it("refuses anything else, including a still-deferred board", () => {
+    expect(isDeferredState(null)).toBe(false);
+    expect(isDeferredState({ type: "snapshot" })).toBe(false);
+    expect(
+      isDeferredState({ type: "board.state", id: "x", seq: 1, board: { elements: [], deferred: true } }),
+    ).toBe(false);
   });
 });

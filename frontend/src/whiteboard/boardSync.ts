@@ -294,8 +294,22 @@ export class BoardSync {
     onBoardError: () => this.handleBoardError(),
   };
 
+  /** A big board doesn't fit in a WebSocket frame: fetch it as a `board.state` over HTTP. */
+  private fetchDeferred(board: Partial<BoardOut>): void {
+    if (!board.deferred || !board.url) return;
+    void fetch(board.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((frame: unknown) => {
+        if (isDeferredState(frame)) this.handleBoardState(frame);
+      })
+      .catch(() => {
+        // The periodic board.verify notices the gap and asks again.
+      });
+  }
+
   private handleSnapshot(snapshot: Snapshot): void {
     const board: Partial<BoardOut> = snapshot.board ?? {};
+    this.fetchDeferred(board);
     const elements = validElements(board.elements);
     this.setServerFiles(board.files);
     const first = !this.haveSnapshot;
@@ -339,6 +353,10 @@ export class BoardSync {
 
   private handleBoardState(frame: BoardState): void {
     const board: Partial<BoardOut> = frame.board ?? {};
+    if (board.deferred) {
+      this.fetchDeferred(board);
+      return;
+    }
     if (!Array.isArray(board.elements)) return;
     const server = validElements(board.elements);
     this.setServerFiles(board.files);
@@ -548,4 +566,18 @@ export class BoardSync {
   private emitView(): void {
     for (const listener of [...this.viewListeners]) listener();
   }
+}
+
+/** A `board.state` frame fetched over HTTP, with the board inline. */
+export function isDeferredState(frame: unknown): frame is BoardState {
+  if (typeof frame !== "object" || frame === null) return false;
+  const candidate = frame as Partial<BoardState>;
+  return (
+    candidate.type === "board.state" &&
+    typeof candidate.seq === "number" &&
+    typeof candidate.board === "object" &&
+    candidate.board !== null &&
+    Array.isArray(candidate.board.elements) &&
+    !candidate.board.deferred
+  );
 }

@@ -1,0 +1,243 @@
+// Pure helpers for the report/progress charts: validate the JSON a Django
+// template embeds with json_script, and turn it into a Chart.js config.
+// No DOM access here, so everything in this file is unit-testable in Node.
+import type { ChartConfiguration } from "chart.js";
+
+export type ChartType = "radar" | "bar" | "line";
+
+export interface ChartDataset {
+  label: string;
+  data: (number | null)[];
+}
+
+export interface ChartSpec {
+  type: ChartType;
+  labels: string[];
+  datasets: ChartDataset[];
+  min: number;
+  max: number;
+  title: string;
+}
+
+/** Colours already resolved from the page's CSS custom properties. */
+export interface Palette {
+  /** --accent: first dataset. */
+  accent: string;
+  /** --warning (or FALLBACK_PALETTE.warning): second dataset. */
+  warning: string;
+  /** --text: ticks, labels, legend, title. */
+  text: string;
+  /** --border: grid lines. */
+  grid: string;
+}
+
+export interface ChartOptionsInput {
+  /** false for prefers-reduced-motion and for print. Default true. */
+  animate?: boolean;
+}
+
+export type ChartSpecConfig =
+  | ChartConfiguration<"radar", (number | null)[], string>
+  | ChartConfiguration<"bar", (number | null)[], string>
+  | ChartConfiguration<"line", (number | null)[], string>;
+
+/** Used when a CSS custom property is missing or unparsable. */
+export const FALLBACK_PALETTE: Palette = {
+  accent: "#3b5bdb",
+  // Okabe-Ito vermillion: distinguishable from blue for colour-blind readers.
+  warning: "#d55e00",
+  text: "#1b1f29",
+  grid: "#d5d9e2",
+};
+
+/** Datasets 3+ cycle through these (Okabe-Ito, colour-blind safe). */
+export const EXTRA_COLOURS: readonly string[] = ["#009e73", "#cc79a7", "#0072b2", "#e69f00", "#56b4e9"];
+
+const TYPES: readonly string[] = ["radar", "bar", "line"];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+function parseDataset(value: unknown, length: number): ChartDataset | null {
+  if (!isRecord(value) || typeof value.label !== "string" || !Array.isArray(value.data)) return null;
+  if (value.data.length !== length) return null;
+  const data: (number | null)[] = [];
+  for (const point of value.data) {
+    if (point === null || isFiniteNumber(point)) data.push(point);
+    else return null;
+  }
+  return { label: value.label, data };
+}
+
+/**
+ * Parse and validate the text of a json_script element. Returns null (never
+ * throws) if the JSON is malformed or does not match the contract:
+ * known type, string labels, every dataset's data as long as labels and made
+ * of finite numbers or null, finite min < max, string title.
+ */
+export function parseSpec(text: string | null | undefined): ChartSpec | null {
+  if (typeof text !== "string" || text.trim() === "") return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(raw)) return null;
+  const { type, labels, datasets, min, max, title } = raw;
+  if (typeof type !== "string" || !TYPES.includes(type)) return null;
+  if (!Array.isArray(labels) || !labels.every((l) => typeof l === "string")) return null;
+  if (!Array.isArray(datasets)) return null;
+  if (!isFiniteNumber(min) || !isFiniteNumber(max) || min >= max) return null;
+  if (typeof title !== "string") return null;
+  const parsed: ChartDataset[] = [];
+  for (const ds of datasets) {
+    const one = parseDataset(ds, labels.length);
+    if (!one) return null;
+    parsed.push(one);
+  }
+  return { type: type as ChartType, labels: labels as string[], datasets: parsed, min, max, title };
+}
+
+/** Number of non-null data points across all datasets. */
+export function countPoints(spec: ChartSpec): number {
+  let n = 0;
+  for (const ds of spec.datasets) for (const p of ds.data) if (p !== null) n += 1;
+  return n;
+}
+
+/** Colour for the dataset at `index`: accent, warning, then EXTRA_COLOURS. */
+export function datasetColour(index: number, palette: Palette): string {
+  if (index === 0) return palette.accent;
+  if (index === 1) return palette.warning;
+  return EXTRA_COLOURS[(index - 2) % EXTRA_COLOURS.length] ?? palette.accent;
+}
+
+/**
+ * `colour` with the given alpha, for area fills. Handles #rgb, #rrggbb and
+ * rgb()/rgba() (what a canvas context normalises colours to); anything else
+ * is returned unchanged (opaque).
+ */
+export function withAlpha(colour: string, alpha: number): string {
+  const c = colour.trim();
+  let hex = /^#([0-9a-f]{3})$/i.exec(c)?.[1];
+  if (hex) hex = hex.replace(/./g, (d) => d + d);
+  hex ??= /^#([0-9a-f]{6})$/i.exec(c)?.[1];
+  if (hex) {
+    const n = parseInt(hex, 16);
+    return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
+  }
+  const rgb = /^rgba?\(\s*([\d.]+)\s*,\s*([\d.]+)\s*,\s*([\d.]+)\s*(?:,\s*[\d.]+\s*)?\)$/i.exec(c);
+  if (rgb) return `rgba(${rgb[1]}, ${rgb[2]}, ${rgb[3]}, ${alpha})`;
+  return c;
+}
+
+/** Build the Chart.js config for a validated spec. Pure: no DOM access. */
+export function chartConfig(spec: ChartSpec, palette: Palette, input: ChartOptionsInput = {}): ChartSpecConfig {
+  const animation = input.animate === false ? (false as const) : undefined;
+  const labels = [...spec.labels];
+  const plugins = {
+    title: { display: spec.title !== "", text: spec.title, color: palette.text },
+    legend: { display: spec.datasets.length > 1, labels: { color: palette.text } },
+  };
+  const common = {
+    responsive: true,
+    color: palette.text,
+    borderColor: palette.grid,
+    ...(animation === false ? { animation } : {}),
+    plugins,
+  };
+  const ticks = { color: palette.text };
+  const grid = { color: palette.grid };
+
+  switch (spec.type) {
+    case "radar":
+      return {
+        type: "radar",
+        data: {
+          labels,
+          datasets: spec.datasets.map((ds, i) => {
+            const colour = datasetColour(i, palette);
+            return {
+              label: ds.label,
+              data: [...ds.data],
+              borderColor: colour,
+              backgroundColor: withAlpha(colour, 0.2),
+              pointBackgroundColor: colour,
+              fill: true,
+              spanGaps: false,
+            };
+          }),
+        },
+        options: {
+          ...common,
+          scales: {
+            r: {
+              min: spec.min,
+              max: spec.max,
+              ticks: { ...ticks, stepSize: 1, backdropColor: "transparent" },
+              grid,
+              angleLines: { color: palette.grid },
+              pointLabels: { color: palette.text },
+            },
+          },
+        },
+      };
+    case "bar":
+      return {
+        type: "bar",
+        data: {
+          labels,
+          datasets: spec.datasets.map((ds, i) => {
+            const colour = datasetColour(i, palette);
+            return {
+              label: ds.label,
+              data: [...ds.data],
+              borderColor: colour,
+              backgroundColor: withAlpha(colour, 0.75),
+              borderWidth: 1,
+            };
+          }),
+        },
+        options: {
+          ...common,
+          scales: {
+            x: { ticks, grid },
+            y: { min: spec.min, max: spec.max, ticks, grid },
+          },
+        },
+      };
+    case "line":
+      return {
+        type: "line",
+        data: {
+          labels,
+          datasets: spec.datasets.map((ds, i) => {
+            const colour = datasetColour(i, palette);
+            return {
+              label: ds.label,
+              data: [...ds.data],
+              borderColor: colour,
+              backgroundColor: colour,
+              pointBackgroundColor: colour,
+              fill: false,
+              spanGaps: true,
+            };
+          }),
+        },
+        options: {
+          ...common,
+          spanGaps: true,
+          scales: {
+            x: { ticks, grid },
+            y: { min: spec.min, max: spec.max, ticks, grid },
+          },
+        },
+      };
+  }
+}
