@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -200,7 +201,14 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static", BASE_DIR / "frontend" / "dist"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded board images and exports. Local disk by default; any Django storage by
+    # setting, e.g. MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage with
+    # MEDIA_STORAGE_OPTIONS='{"bucket_name": "mockroom", "endpoint_url": "https://..."}'
+    # (after `pip install django-storages[s3]`).
+    "default": {
+        "BACKEND": env("MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(env("MEDIA_STORAGE_OPTIONS", "{}")),
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve straight from the finders so `make run` needs no collectstatic step.

@@ -58,3 +58,25 @@ def test_hosts_and_trusted_origins_come_from_the_environment():
     )
     assert found["hosts"] == ["a.example", "b.example"]
     assert found["csrf"] == ["https://a.example"]
+
+
+def test_media_storage_is_configurable_for_s3_compatible_backends():
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="mockroom.settings.local",
+        MEDIA_STORAGE_BACKEND="django.core.files.storage.InMemoryStorage",
+        MEDIA_STORAGE_OPTIONS='{"base_url": "/media-test/"}',
+    )
+    script = (
+        "import django; django.setup(); from django.core.files.storage import storages;"
+        "s = storages['default']; print(type(s).__name__, s.base_url)"
+    )
+    default_storage_name = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert default_storage_name == ["InMemoryStorage", "/media-test/"]
