@@ -98,7 +98,7 @@ export interface ErrorFrame {
   message: string;
 }
 
-/** One entry of the room's event log, in `seq` order. `kind` says what happened, and the payload by kind is: `round.started` {status, started_at}; `round.ended` {status, ended_at, timer}; `timer.changed` {command, timer}; `presence.joined` and `presence.left` {user_id, name, role, connections} (connections left; 0 means gone); `board.updated` {elements} (the accepted elements); `board.file_added` {id, mimeType, url}; `board.final_saved` {png, svg} (URLs of the final board images); `score.set` {criterion, score, comment} (stream `me`: your own scores only); `note.added` {id, text, elapsed_ms, phase_index, phase_name, at} (stream `me`); `rubric.visibility` {hidden, rubric} (rubric is null when hidden); `prompt.revealed` {text}. */
+/** One entry of the room's event log, in `seq` order. `kind` says what happened, and the payload by kind is: `round.started` {status, started_at}; `round.ended` {status, ended_at, timer}; `timer.changed` {command, timer}; `presence.joined` and `presence.left` {user_id, name, role, connections} (connections left; 0 means gone); `board.updated` {elements} (the accepted elements); `board.file_added` {id, mimeType, url}; `board.final_saved` {png, svg} (URLs of the final board images); `score.set` {criterion, score, comment} (stream `me`: your own scores only); `note.added` {id, text, elapsed_ms, phase_index, phase_name, at} (stream `me`); `rubric.visibility` {hidden, rubric} (rubric is null when hidden; staff keep the one they have); `prompt.revealed` {text}. */
 export interface EventFrame {
   type: "event";
   seq: number;

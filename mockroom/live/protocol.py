@@ -569,7 +569,8 @@ class EventFrame(Message):
     url}; `board.final_saved` {png, svg} (URLs of the final board images); `score.set`
     {criterion, score, comment} (stream `me`: your own scores only); `note.added` {id, text,
     elapsed_ms, phase_index, phase_name, at} (stream `me`); `rubric.visibility` {hidden,
-    rubric} (rubric is null when hidden); `prompt.revealed` {text}."""
+    rubric} (rubric is null when hidden; staff keep the one they have); `prompt.revealed`
+    {text}."""
 
     type: Literal["event"]
     seq: int
