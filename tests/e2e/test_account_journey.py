@@ -1,23 +1,13 @@
 """A new user signs up, verifies their email, logs out and in, and sees the empty dashboard."""
 
-import re
-
 import pytest
 from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import confirmation_path
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
-
-
-def confirmation_path(mails, email: str) -> str:
-    for message in reversed(mails):
-        if message["To"] == email:
-            body = message.get_payload(decode=True).decode()
-            found = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", body)
-            if found:
-                return found.group(1)
-    raise AssertionError(f"no confirmation email to {email} in {len(mails)} messages")
 
 
 def test_new_user_signs_up_verifies_logs_out_and_back_in(page: Page, live_server_url):

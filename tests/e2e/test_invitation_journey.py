@@ -1,26 +1,14 @@
 """A creates a round as interviewer; B opens the candidate link, signs up and lands in it."""
 
-import re
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import PageChecks
-from tests.e2e.helpers import log_in
+from tests.e2e.helpers import confirmation_path, log_in
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "journey-passphrase-long-enough"
-
-
-def confirmation_path(mails, email: str) -> str:
-    for message in reversed(mails):
-        if message["To"] == email:
-            body = message.get_payload(decode=True).decode()
-            found = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", body)
-            if found:
-                return found.group(1)
-    raise AssertionError(f"no confirmation mail to {email}")
 
 
 def test_candidate_joins_by_link_after_signing_up(
