@@ -18,7 +18,7 @@ from . import services
 from .forms import data_from_post
 from .models import Notice, Submission
 from .schema import RATING_ASPECTS, RECOMMENDATIONS
-from .selectors import csv_rows, feedback_state, report_context
+from .selectors import csv_rows, report_context
 
 
 def _form_context(participant, data, problems=None):
@@ -153,6 +153,3 @@ def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
         notice.save(update_fields=["read_at"])
         return redirect(notice.url)
     return redirect("interviews:dashboard")
-
-
-__all__ = ["feedback_state"]

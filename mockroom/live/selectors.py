@@ -141,11 +141,13 @@ def board_verify_reply(
     participant: Participant, *, checksum: str, request_id: str
 ) -> dict[str, Any]:
     """`ack` when the client's scene matches the server's board, else `board.state`."""
+    from mockroom.whiteboard.services import board_checksum_now
+
     interview = Interview.objects.get(pk=participant.interview_id)
     state, _ = RoomState.objects.get_or_create(interview=interview)
-    board = board_out(interview)
-    if board["checksum"] == checksum:
+    if board_checksum_now(interview) == checksum:
         return {"type": "ack", "id": request_id, "seq": state.seq, "duplicate": False}
+    board = board_out(interview)
     return {"type": "board.state", "id": request_id, "seq": state.seq, "board": board}
 
 

@@ -35,22 +35,26 @@ def load_library(rubric_model: Any, criterion_model: Any, level_model: Any) -> i
                 "is_builtin": True,
             },
         )
-        criterion_model.objects.filter(rubric=rubric).delete()
-        for order, item in enumerate(doc.criteria):
-            criterion = criterion_model.objects.create(
-                rubric=rubric,
-                key=item.key,
-                name=item.name,
-                description=item.description,
-                weight=item.weight,
-                order=order,
-                phases=list(item.phases),
-            )
-            level_model.objects.bulk_create(
-                level_model(
-                    criterion=criterion, score=lvl.score, label=lvl.label, anchor=lvl.anchor
-                )
-                for lvl in item.levels
-            )
+        write_criteria(criterion_model, level_model, rubric, doc)
         count += 1
     return count
+
+
+def write_criteria(criterion_model: Any, level_model: Any, rubric: Any, doc: RubricDoc) -> None:
+    """Replace a rubric's criteria and levels with the document's. Takes model classes so
+    that the services and the data migration (historical models) share one writer."""
+    criterion_model.objects.filter(rubric=rubric).delete()
+    for order, item in enumerate(doc.criteria):
+        criterion = criterion_model.objects.create(
+            rubric=rubric,
+            key=item.key,
+            name=item.name,
+            description=item.description,
+            weight=item.weight,
+            order=order,
+            phases=list(item.phases),
+        )
+        level_model.objects.bulk_create(
+            level_model(criterion=criterion, score=lvl.score, label=lvl.label, anchor=lvl.anchor)
+            for lvl in item.levels
+        )

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from mockroom.accounts.models import User
 
+from .library import write_criteria
 from .models import Criterion, Level, Rubric
 from .schema import RubricDoc
 
@@ -49,21 +50,7 @@ def rubric_document(rubric: Rubric) -> dict[str, Any]:
 
 
 def _write_criteria(rubric: Rubric, doc: RubricDoc) -> None:
-    rubric.criteria.all().delete()
-    for order, item in enumerate(doc.criteria):
-        criterion = Criterion.objects.create(
-            rubric=rubric,
-            key=item.key,
-            name=item.name,
-            description=item.description,
-            weight=item.weight,
-            order=order,
-            phases=list(item.phases),
-        )
-        Level.objects.bulk_create(
-            Level(criterion=criterion, score=lvl.score, label=lvl.label, anchor=lvl.anchor)
-            for lvl in item.levels
-        )
+    write_criteria(Criterion, Level, rubric, doc)
 
 
 @transaction.atomic
