@@ -102,7 +102,7 @@ export interface ErrorFrame {
 export interface EventFrame {
   type: "event";
   seq: number;
-  stream: "all" | "staff" | "me";
+  stream: "all" | "me";
   /** The seq of the previous event in the same stream (0: none). */
   prev: number;
   kind: "round.started" | "round.ended" | "timer.changed" | "presence.joined" | "presence.left" | "board.updated" | "board.file_added" | "board.final_saved" | "score.set" | "note.added" | "rubric.visibility" | "prompt.revealed";
@@ -279,10 +279,9 @@ export interface Snapshot {
   prompt: PromptOut;
 }
 
-/** The seq of the newest event in each stream you receive: `all`, `staff` (interviewer and observers only) and `me` (events only you see). Each event names its stream and the previous seq in that stream, so a gap in any stream is visible. */
+/** The seq of the newest event in each stream you receive: `all` (everyone in the room) and `me` (events only you see). Each event names its stream and the previous seq in that stream, so a gap in any stream is visible. */
 export interface Streams {
   all: number;
-  staff?: number | null;
   me: number;
 }
 

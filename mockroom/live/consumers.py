@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from mockroom.core.clock import now, to_millis
 
 from . import protocol, selectors, services
-from .events import group_all, group_author, group_staff
+from .events import group_all, group_author
 from .presence import registry
 from .ratelimit import TokenBucket
 
@@ -75,8 +75,6 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.accept()
         # Subscribe before the snapshot so nothing falls between them; clients dedupe by seq.
         groups = [group_all(public_id), group_author(public_id, user.pk), user_group(user.pk)]
-        if participant.is_staff:
-            groups.append(group_staff(public_id))
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups

@@ -43,17 +43,11 @@ def group_all(public_id: str) -> str:
     return f"interview.{public_id}"
 
 
-def group_staff(public_id: str) -> str:
-    return f"interview.{public_id}.staff"
-
-
 def group_author(public_id: str, user_id: int) -> str:
     return f"interview.{public_id}.u{user_id}"
 
 
 def group_for(event: RoomEvent, public_id: str) -> str:
-    if event.audience == Audience.STAFF:
-        return group_staff(public_id)
     if event.audience == Audience.AUTHOR:
         if event.audience_user_id is None:
             raise ValueError("an author event needs its author")
@@ -113,7 +107,7 @@ def append_events(
 
 
 def viewer_stream(event: RoomEvent) -> str:
-    return {"all": "all", "staff": "staff", "author": "me"}[event.audience]
+    return {"all": "all", "author": "me"}[event.audience]
 
 
 def event_frame(event: RoomEvent) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from mockroom.interviews.models import Interview
 
 class Audience(models.TextChoices):
     ALL = "all", "Everyone in the room"
-    STAFF = "staff", "Interviewer and observers"
     AUTHOR = "author", "Only the author"
 
 
@@ -61,7 +60,7 @@ class RoomEvent(models.Model):
                 name="client_message_applied_once",
             ),
             models.CheckConstraint(
-                condition=Q(audience__in=["all", "staff", "author"]), name="event_audience_known"
+                condition=Q(audience__in=["all", "author"]), name="event_audience_known"
             ),
             models.CheckConstraint(
                 condition=(

@@ -454,12 +454,11 @@ class InterviewOut(Message):
 
 
 class Streams(Message):
-    """The seq of the newest event in each stream you receive: `all`, `staff` (interviewer
-    and observers only) and `me` (events only you see). Each event names its stream and the
-    previous seq in that stream, so a gap in any stream is visible."""
+    """The seq of the newest event in each stream you receive: `all` (everyone in the room)
+    and `me` (events only you see). Each event names its stream and the previous seq in that
+    stream, so a gap in any stream is visible."""
 
     all: int
-    staff: int | None = None
     me: int
 
 
@@ -495,7 +494,7 @@ class Snapshot(Message):
                     "type": "snapshot",
                     "protocol": 1,
                     "seq": 12,
-                    "streams": {"all": 12, "staff": 9, "me": 0},
+                    "streams": {"all": 12, "me": 3},
                     "server_time": 1767225600000,
                     "interview": {
                         "public_id": "9f2c…",
@@ -574,7 +573,7 @@ class EventFrame(Message):
 
     type: Literal["event"]
     seq: int
-    stream: Literal["all", "staff", "me"]
+    stream: Literal["all", "me"]
     prev: int = Field(description="The seq of the previous event in the same stream (0: none).")
     kind: Literal[
         "round.started",

@@ -21,10 +21,8 @@ RESUME_MAX_BYTES = 512 * 1024
 
 
 def visible_events(participant: Participant) -> QuerySet[RoomEvent]:
-    """The log as this participant may read it: all, staff (if staff), and their own."""
+    """The log as this participant may read it: everyone's events and their own."""
     visible = Q(audience=Audience.ALL) | Q(audience=Audience.AUTHOR, audience_user=participant.user)
-    if participant.is_staff:
-        visible |= Q(audience=Audience.STAFF)
     return RoomEvent.objects.filter(interview_id=participant.interview_id).filter(visible)
 
 
@@ -37,7 +35,6 @@ def room_snapshot(participant: Participant) -> dict[str, Any]:
     heads = state.stream_heads
     streams: dict[str, int | None] = {
         "all": int(heads.get("all", 0)),
-        "staff": int(heads.get("staff", 0)) if participant.is_staff else None,
         "me": int(heads.get(f"user:{participant.user_id}", 0)),
     }
     participants = [

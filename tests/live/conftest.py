@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from channels.layers import channel_layers
 from channels.testing import WebsocketCommunicator
@@ -43,11 +45,26 @@ def room(session_cookie):
     yield connect
 
 
-async def drain(ws, quiet_for: float = 0.2) -> list[dict]:
-    """Everything the socket has received so far."""
-    frames = []
-    while not await ws.receive_nothing(timeout=quiet_for):
-        frames.append(await ws.receive_json_from())
+_barrier_tokens = itertools.count(1)
+
+
+async def drain(ws) -> list[dict]:
+    """Every frame queued for this socket before the call, by a positive barrier.
+
+    Two pings go out one after the other and we read up to the second pong. The consumer
+    dispatches whatever its channel queue held when the first ping arrived in the same pass
+    as that ping, so anything broadcast before the call (for instance by a command whose ack
+    we already hold) comes before the second pong. Pongs are not returned.
+    """
+    frames: list[dict] = []
+    for _ in range(2):
+        token = float(next(_barrier_tokens))
+        await ws.send_json_to({"type": "ping", "t": token})
+        while True:
+            frame = await ws.receive_json_from(timeout=10)
+            if frame.get("type") == "pong" and frame.get("t") == token:
+                break
+            frames.append(frame)
     return frames
 
 

@@ -2,13 +2,12 @@
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import transaction
 
 from mockroom.interviews.services import interview_start
 from mockroom.live import selectors
-from mockroom.live.events import NewEvent, append_events
-from mockroom.live.models import Audience, RoomEvent, RoomState
+from mockroom.live.models import RoomEvent, RoomState
 from mockroom.live.protocol import ALLOWED_ROLES, EPHEMERAL_TYPES
+from mockroom.live.services import room_command
 from tests.live.conftest import PERSONAS, command, drain
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,33 +35,71 @@ async def seq_of(interview) -> int:
     return state.seq if state else 0
 
 
+# The commands that put a room in the state where each message is valid, sent by the
+# interviewer through the service before the message under test.
+PREPARE: dict[str, list[tuple[str, dict]]] = {
+    "round.start": [],
+    "timer.pause": [("timer.start", {})],
+    "timer.resume": [("timer.start", {}), ("timer.pause", {})],
+    "timer.previous": [("timer.start", {}), ("timer.next", {})],
+}
+LIVE_ROUND = ("round.start", {})
+# What a valid read is answered with; every other allowed message gets an ack.
+READ_REPLIES = {"ping": "pong", "resume": "events", "board.verify": "board.state"}
+
+
+def _prepare(interview, interviewer, message_type: str) -> None:
+    steps = PREPARE.get(message_type, [])
+    if message_type != "round.start":
+        steps = [LIVE_ROUND, *steps]
+    for number, (kind, args) in enumerate(steps):
+        room_command(
+            interview_id=interview.pk,
+            user_id=interviewer.pk,
+            command=kind,
+            client_msg_id=f"prep-{number}",
+            args=args,
+        )
+
+
 @pytest.mark.parametrize("message_type", list(ALLOWED_ROLES))
 @pytest.mark.parametrize("persona", PERSONAS)
 async def test_authorization_matrix(room, scheduled_round, persona, message_type):
+    """In the state where the message is valid, an allowed role gets its ack (or the reply
+    of a read) and a refused role gets `forbidden` with nothing changed."""
     interview = scheduled_round.interview
-    if message_type != "round.start":
-        await sync_to_async(interview_start)(interview=interview)
+    await sync_to_async(_prepare)(interview, scheduled_round.interviewer, message_type)
     user = scheduled_round.persona(persona)
     ws, snapshot = await room(user, interview)
     if persona == "outsider":
         assert snapshot == 4003  # refused at connect
         return
-    before = await seq_of(interview)
+    allowed = persona in ALLOWED_ROLES[message_type]
     frame = {"type": message_type, **ARGS.get(message_type, {})}
     if message_type not in NO_ID:
         frame["id"] = "m-1"
-    await drain(ws)
-    await ws.send_json_to(frame)
     if message_type in EPHEMERAL_TYPES:
         # Relayed to the others best-effort; never echoed, never logged.
-        assert await ws.receive_nothing(timeout=0.3)
+        other = "observer" if persona == "candidate" else "candidate"
+        peer, _ = await room(scheduled_round.persona(other), interview)
+        await drain(ws)
+        before = await seq_of(interview)
+        await ws.send_json_to(frame)
+        relayed = await peer.receive_json_from(timeout=10)
+        while relayed.get("type") != "ephemeral":
+            relayed = await peer.receive_json_from(timeout=10)
+        assert relayed["kind"] == message_type and relayed["sender"]["role"] == persona
+        assert await drain(ws) == []  # the relay has fanned out: no echo came back
         assert await seq_of(interview) == before
+        await peer.disconnect()
         await ws.disconnect()
         return
+    await drain(ws)
+    before = await seq_of(interview)
+    await ws.send_json_to(frame)
     reply = await ws.receive_json_from(timeout=10)
     while reply.get("type") == "event":
         reply = await ws.receive_json_from(timeout=10)
-    allowed = persona in ALLOWED_ROLES[message_type]
     if not allowed:
         assert reply == {
             "type": "error",
@@ -71,15 +108,13 @@ async def test_authorization_matrix(room, scheduled_round, persona, message_type
             "message": "Your role may not send this message.",
         }
         assert await seq_of(interview) == before
-    elif message_type == "ping":
-        assert reply["type"] == "pong"
-    elif message_type == "resume":
-        assert reply["type"] == "events"
-    elif message_type == "board.verify":
-        assert reply["type"] == "board.state"  # the checksum differs: here is the board
+    elif message_type in READ_REPLIES:
+        assert reply["type"] == READ_REPLIES[message_type], reply
+        assert await seq_of(interview) == before
     else:
-        # Allowed: applied (ack) or refused for the state it found, never for the role.
-        assert reply["type"] == "ack" or reply["code"] in ("conflict", "round_not_live"), reply
+        assert reply["type"] == "ack", reply
+        assert reply["id"] == "m-1" and reply["duplicate"] is False
+        assert reply["seq"] == await seq_of(interview) > before
     await ws.disconnect()
 
 
@@ -115,53 +150,32 @@ async def test_events_arrive_in_seq_order_with_a_prev_chain(room, scheduled_roun
     await cole.disconnect()
 
 
-def _append_staff_event(interview) -> int:
-    with transaction.atomic():
-        (row,) = append_events(
-            [
-                NewEvent(
-                    interview=interview,
-                    kind="timer.changed",
-                    audience=Audience.STAFF,
-                    payload={"secret": "STAFF-ONLY"},
-                )
-            ]
-        )
-    return row.seq
-
-
-async def test_candidate_never_receives_a_staff_audience_event(room, scheduled_round):
-    interview = scheduled_round.interview
-    cole, _ = await room(scheduled_round.candidate, interview)
-    otto, _ = await room(scheduled_round.observer, interview)
-    await drain(cole)
-    await drain(otto)
-    seq = await sync_to_async(_append_staff_event)(interview)
-    staff_frame = await otto.receive_json_from(timeout=10)
-    assert staff_frame["seq"] == seq and staff_frame["stream"] == "staff"
-    assert await cole.receive_nothing(timeout=0.5)
-    # Nor in a resume.
-    await cole.send_json_to({"type": "resume", "id": "r1", "last_seq": 0})
-    reply = await cole.receive_json_from(timeout=10)
-    assert all(e["stream"] != "staff" for e in reply["events"])
-    assert "STAFF-ONLY" not in str(reply)
-    await cole.disconnect()
-    await otto.disconnect()
-
-
-async def test_staff_events_leave_no_gap_in_the_candidates_stream(room, scheduled_round):
+async def test_an_author_event_reaches_only_its_author_and_leaves_no_gap_for_others(
+    room, scheduled_round
+):
+    """A live score sits between two timer events in the log. The candidate never sees it,
+    live or by resume, and their `all` stream still chains without a gap."""
     interview = scheduled_round.interview
     await sync_to_async(interview_start)(interview=interview)
     ivy, _ = await room(scheduled_round.interviewer, interview)
     cole, _snapshot = await room(scheduled_round.candidate, interview)
     await drain(cole)
+    await drain(ivy)
     await command(ivy, "timer.start", "a1")
-    await sync_to_async(_append_staff_event)(interview)
-    await command(ivy, "timer.pause", "a2")
+    scored = await command(
+        ivy, "score.set", "a2", criterion="requirements_and_scoping", score=2, comment="AUTHOR-ONLY"
+    )
+    await command(ivy, "timer.pause", "a3")
     events = [f for f in await drain(cole) if f["type"] == "event"]
-    assert len(events) == 2
-    assert events[1]["seq"] - events[0]["seq"] == 2  # a staff event sits between them
+    assert [e["kind"] for e in events] == ["timer.changed", "timer.changed"]
+    assert events[1]["seq"] - events[0]["seq"] == 2  # the score sits between them
     assert events[1]["prev"] == events[0]["seq"]  # ...yet the candidate's stream has no gap
+    # Nor in a resume.
+    await cole.send_json_to({"type": "resume", "id": "r1", "last_seq": 0})
+    reply = await cole.receive_json_from(timeout=10)
+    assert reply["type"] == "events"
+    assert scored["seq"] not in {e["seq"] for e in reply["events"]}
+    assert "AUTHOR-ONLY" not in str(reply)
     await ivy.disconnect()
     await cole.disconnect()
 

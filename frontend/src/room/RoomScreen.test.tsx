@@ -46,7 +46,7 @@ function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     type: "snapshot",
     protocol: 1,
     seq: 12,
-    streams: { all: 12, me: 0, staff: 9 },
+    streams: { all: 12, me: 0 },
     server_time: now,
     interview: {
       public_id: "9f2c", title: "Design a URL shortener", kind: "system_design",
@@ -141,7 +141,7 @@ describe("RoomScreen markup", () => {
 
   it("hides the controls from a candidate", () => {
     const html = render(
-      controllerWith(snapshot({ me: { user_id: 7, name: "Sam", role: "candidate" }, streams: { all: 12, me: 0, staff: null } })),
+      controllerWith(snapshot({ me: { user_id: 7, name: "Sam", role: "candidate" }, streams: { all: 12, me: 0 } })),
     );
     expect(html).not.toContain("Interviewer controls");
     expect(html).not.toContain(">Pause</button>");
@@ -183,7 +183,7 @@ describe("RoomScreen side panel", () => {
 
   it("shows the candidate no notes", () => {
     const html = render(
-      controllerWith(snapshot({ me: { user_id: 7, name: "Sam", role: "candidate" }, streams: { all: 12, me: 0, staff: null } })),
+      controllerWith(snapshot({ me: { user_id: 7, name: "Sam", role: "candidate" }, streams: { all: 12, me: 0 } })),
     );
     expect(html).toContain('data-testid="rubric-panel"');
     expect(html).not.toContain("notes-list");

@@ -29,7 +29,7 @@ function setup() {
 }
 
 const snapshot = {
-  type: "snapshot", protocol: 1, seq: 10, streams: { all: 10, me: 3, staff: 8 }, server_time: 0,
+  type: "snapshot", protocol: 1, seq: 10, streams: { all: 10, me: 3 }, server_time: 0,
   interview: { public_id: "p", title: "T", kind: "coding", status: "live", started_at: 1, ended_at: null },
   me: { user_id: 3, name: "Dana", role: "interviewer" }, participants: [], presence: [],
   agenda: [{ name: "A", minutes: 5 }],

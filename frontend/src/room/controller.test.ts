@@ -46,7 +46,7 @@ function snapshot(all = 10): Snapshot {
     type: "snapshot",
     protocol: 1,
     seq: all,
-    streams: { all, me: 0, staff: null },
+    streams: { all, me: 0 },
     server_time: 50_000,
     interview: {
       public_id: "p", title: "T", kind: "coding", status: "live", started_at: 1, ended_at: null,

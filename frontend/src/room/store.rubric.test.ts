@@ -21,7 +21,7 @@ function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     type: "snapshot",
     protocol: 1,
     seq: 12,
-    streams: { all: 12, me: 4, staff: 9 },
+    streams: { all: 12, me: 4 },
     server_time: 1_767_225_600_000,
     interview: {
       public_id: "9f2c", title: "Design a URL shortener", kind: "system_design",
@@ -48,7 +48,7 @@ function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
 
 const candidate = (overrides: Partial<Snapshot> = {}) =>
   snapshot({
-    streams: { all: 12, me: 0, staff: null },
+    streams: { all: 12, me: 0 },
     me: { user_id: 7, name: "Sam", role: "candidate" },
     scores: [],
     notes: [],

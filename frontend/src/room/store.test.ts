@@ -18,7 +18,7 @@ function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     type: "snapshot",
     protocol: 1,
     seq: 12,
-    streams: { all: 12, me: 0, staff: 9 },
+    streams: { all: 12, me: 0 },
     server_time: 1_767_225_600_000,
     interview: {
       public_id: "9f2c", title: "Design a URL shortener", kind: "system_design",
@@ -41,7 +41,7 @@ function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
 
 const candidateSnapshot = () =>
   snapshot({
-    streams: { all: 12, me: 0, staff: null },
+    streams: { all: 12, me: 0 },
     me: { user_id: 7, name: "Sam", role: "candidate" },
   });
 
@@ -71,14 +71,10 @@ describe("applySnapshot", () => {
   it("takes everything from the snapshot", () => {
     const state = applySnapshot(initialRoomState, snapshot());
     expect(state.ready).toBe(true);
-    expect(state.lastSeen).toEqual({ all: 12, me: 0, staff: 9 });
+    expect(state.lastSeen).toEqual({ all: 12, me: 0 });
     expect(state.interview?.title).toBe("Design a URL shortener");
     expect([...state.presence.keys()]).toEqual([3]);
     expect(state.ended).toBe("no");
-  });
-
-  it("has no staff stream when the snapshot gives none", () => {
-    expect(applySnapshot(initialRoomState, candidateSnapshot()).lastSeen).toEqual({ all: 12, me: 0 });
   });
 
   it("tells an ended round at load from one that ended while we were here", () => {
@@ -97,7 +93,7 @@ describe("applyEvent", () => {
     state = apply(
       state,
       event(13, 12, "round.started", { status: "live", started_at: 1000 }),
-      event(14, 9, "presence.joined", joined(9, "Obi", "observer", 1), "staff"),
+      event(14, 0, "note.added", {}, "me"),
       event(15, 13, "timer.changed", {
         command: "timer.start",
         timer: { ...fresh, running: true, anchor_ms: 2000 },
@@ -107,7 +103,7 @@ describe("applyEvent", () => {
     expect(state.interview?.started_at).toBe(1000);
     expect(state.timer?.running).toBe(true);
     expect(state.timer?.anchor_ms).toBe(2000);
-    expect(state.lastSeen).toEqual({ all: 15, me: 0, staff: 14 });
+    expect(state.lastSeen).toEqual({ all: 15, me: 14 });
   });
 
   it("ignores duplicates", () => {
@@ -125,18 +121,15 @@ describe("applyEvent", () => {
     const result = applyEvent(state, event(15, 14, "timer.changed", { timer: fresh }));
     expect(result.gap).toBe(true);
     expect(result.state).toBe(state);
-    const staffGap = applyEvent(state, event(16, 10, "presence.joined", {}, "staff"));
-    expect(staffGap.gap).toBe(true);
+    const meGap = applyEvent(state, event(16, 10, "note.added", {}, "me"));
+    expect(meGap.gap).toBe(true);
   });
 
-  it("does not call missing staff events a gap for a candidate", () => {
+  it("does not call other people's private events a gap", () => {
     let state = applySnapshot(initialRoomState, candidateSnapshot());
-    // Seqs 13 and 14 were staff-only; the candidate's `all` stream goes 12 → 15.
+    // Seqs 13 and 14 were the interviewer's own; the candidate's `all` stream goes 12 → 15.
     state = apply(state, event(15, 12, "round.started", { status: "live", started_at: 1 }));
     expect(state.lastSeen).toEqual({ all: 15, me: 0 });
-    // A staff event that reached a candidate anyway is ignored, not a gap.
-    const stray = applyEvent(state, event(16, 14, "timer.changed", {}, "staff"));
-    expect(stray).toMatchObject({ gap: false, outcome: "ignored" });
   });
 
   it("ignores events before the first snapshot", () => {
@@ -197,16 +190,16 @@ describe("applyEvent", () => {
 describe("applyEvents (resume answers)", () => {
   it("applies what was missed, skipping what we already had", () => {
     let state = applySnapshot(initialRoomState, snapshot());
-    state = apply(state, event(13, 9, "presence.joined", joined(9, "Obi", "observer", 1), "staff"));
-    // Resume from min(all 12, staff 13, me 0) = 0: the answer includes the staff event again.
+    state = apply(state, event(13, 12, "presence.joined", joined(9, "Obi", "observer", 1)));
+    // Resume from min(all 13, me 0) = 0: the answer includes the event we had again.
     expect(resumePoint(state.lastSeen)).toBe(0);
     const result = applyEvents(state, [
-      event(13, 9, "presence.joined", joined(9, "Obi", "observer", 1), "staff"),
-      event(14, 12, "round.started", { status: "live", started_at: 5 }),
+      event(13, 12, "presence.joined", joined(9, "Obi", "observer", 1)),
+      event(14, 13, "round.started", { status: "live", started_at: 5 }),
       event(15, 0, "timer.changed", { timer: fresh }, "me"),
     ]);
     expect(result.gap).toBe(false);
-    expect(result.state.lastSeen).toEqual({ all: 14, staff: 13, me: 15 });
+    expect(result.state.lastSeen).toEqual({ all: 14, me: 15 });
     expect(result.state.interview?.status).toBe("live");
   });
 

@@ -3,8 +3,7 @@
  *
  * Events carry `stream` and `prev` (the seq of the previous event in that stream). An event
  * applies when `prev` equals the last seq seen in its stream; `seq ≤ lastSeen` is a
- * duplicate; anything else is a gap, and the caller asks the server to resume. Streams the
- * snapshot did not give us (a candidate has no `staff` stream) are never gaps.
+ * duplicate; anything else is a gap, and the caller asks the server to resume.
  */
 import type {
   EventFrame,
@@ -93,11 +92,9 @@ export interface ApplyResult {
   readonly outcome: ApplyOutcome;
 }
 
-/** The streams this client receives, with their heads. `staff: null` means none. */
+/** The streams this client receives, with their heads. */
 export function lastSeenFromStreams(streams: Streams): LastSeen {
-  const seen: Partial<Record<StreamName, number>> = { all: streams.all, me: streams.me };
-  if (typeof streams.staff === "number") seen.staff = streams.staff;
-  return seen;
+  return { all: streams.all, me: streams.me };
 }
 
 /** Where to resume from: the lowest head over the streams we receive. */

@@ -33,7 +33,7 @@ const staffPrompt = {
 
 function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
   return {
-    type: "snapshot", protocol: 1, seq: 12, streams: { all: 12, me: 4, staff: 9 }, server_time: 0,
+    type: "snapshot", protocol: 1, seq: 12, streams: { all: 12, me: 4 }, server_time: 0,
     interview: {
       public_id: "9f2c", title: "Design", kind: "system_design", status: "live", started_at: 1, ended_at: null,
     },
@@ -55,7 +55,7 @@ function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
 const candidate = (overrides: Partial<Snapshot> = {}) =>
   snapshot({
     me: { user_id: 7, name: "Sam", role: "candidate" },
-    streams: { all: 12, me: 0, staff: null },
+    streams: { all: 12, me: 0 },
     scores: [], notes: [], prompt: { revealed: false, text: null },
     ...overrides,
   });

@@ -58,7 +58,7 @@ function snapshot(): Snapshot {
     type: "snapshot",
     protocol: 1,
     seq: 3,
-    streams: { all: 3, me: 0, staff: null },
+    streams: { all: 3, me: 0 },
     server_time: 1_000,
     interview: {
       public_id: "p",
