@@ -4,23 +4,43 @@ from __future__ import annotations
 
 import asyncio
 
-from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 PROBE_TIMEOUT_SECONDS = 2.0
+# libpq's connect_timeout is whole seconds, and it treats anything under 2 as 2.
+DATABASE_CONNECT_TIMEOUT_SECONDS = 2
 
 
-def _database_ok() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        return cursor.fetchone() == (1,)
+def probe_database(alias: str = DEFAULT_DB_ALIAS) -> bool:
+    """Opens a connection of its own and closes it again, so the probe never shares (or
+    leaves broken) a connection that requests use, and a dead server can't hang it."""
+    probe = connections.create_connection(alias)
+    if probe.vendor == "postgresql":
+        probe.settings_dict = {
+            **probe.settings_dict,
+            "OPTIONS": {
+                **probe.settings_dict.get("OPTIONS", {}),
+                "connect_timeout": DATABASE_CONNECT_TIMEOUT_SECONDS,
+            },
+        }
+    try:
+        with probe.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    finally:
+        probe.close()
 
 
 async def check_database() -> str:
+    # A plain executor thread rather than sync_to_async: when asgiref's wrapper is
+    # cancelled it still waits for its thread, so a hung connect would hang /healthz (and,
+    # on the shared thread, every other request's sync work). This future can be abandoned;
+    # the connect timeout ends its thread soon after.
+    loop = asyncio.get_running_loop()
     try:
         ok = await asyncio.wait_for(
-            sync_to_async(_database_ok, thread_sensitive=True)(), PROBE_TIMEOUT_SECONDS
+            loop.run_in_executor(None, probe_database), PROBE_TIMEOUT_SECONDS
         )
     except Exception as exc:  # any failure makes the probe report the error
         return f"error: {type(exc).__name__}"
