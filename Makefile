@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 FRONTEND_SRC := $(shell find frontend/src frontend/scripts frontend/build -type f 2>/dev/null) frontend/vite.config.ts frontend/package.json frontend/tsconfig.json
 PURE_MODULES := mockroom/core/clock.py mockroom/core/tokens.py mockroom/interviews/agenda.py mockroom/interviews/rules.py mockroom/live/timer.py mockroom/live/ratelimit.py mockroom/whiteboard/reconcile.py mockroom/whiteboard/rules.py mockroom/feedback/release.py
 
-.PHONY: help setup system-deps venv frontend migrate run test lint format typecheck frontend-check pytest demo bench worker clean
+.PHONY: help setup system-deps venv frontend frontend-e2e migrate run test lint format typecheck frontend-check pytest demo bench worker clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,6 +33,12 @@ frontend/dist/.vite/manifest.json: frontend/node_modules/.installed $(FRONTEND_S
 	cd frontend && npm run build
 
 frontend: frontend/dist/.vite/manifest.json  ## npm ci and build the front end
+
+# The browser tests' build: the same bundles plus the `window.__mockroomBoard` test hook.
+frontend/dist-e2e/.vite/manifest.json: frontend/node_modules/.installed $(FRONTEND_SRC)
+	cd frontend && npm run build:e2e
+
+frontend-e2e: frontend/dist-e2e/.vite/manifest.json  ## Build the front end for the browser tests (frontend/dist-e2e)
 
 setup: system-deps venv frontend  ## Everything both commands need
 
@@ -61,16 +67,16 @@ typecheck: venv  ## mypy on the pure modules
 frontend-check: frontend  ## tsc, eslint and vitest
 	cd frontend && npm run typecheck && npm run lint && npm test
 
-pytest: setup
+pytest: setup frontend-e2e
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test: setup lint typecheck frontend-check pytest  ## Every check and every test
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist var/static
+	rm -rf $(VENV) frontend/node_modules frontend/dist frontend/dist-e2e var/static
 
 demo: setup migrate  ## Create demo users and a round, then print how to try it
 	$(PY) manage.py demo --base-url http://$(HOST):$(PORT)
 
-bench: setup migrate  ## Print late-join figures for a 5,000-element board (see docs/performance.md)
-	$(PY) tests/load/bench_board.py
+bench: setup frontend-e2e migrate  ## Print late-join figures for a 5,000-element board (see docs/performance.md)
+	FRONTEND_DIST=frontend/dist-e2e $(PY) tests/load/bench_board.py

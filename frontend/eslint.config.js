@@ -5,7 +5,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default defineConfig([
-  globalIgnores(["dist/", "node_modules/"]),
+  globalIgnores(["dist/", "dist-e2e/", "node_modules/"]),
   js.configs.recommended,
   tseslint.configs.strict,
   {

@@ -13,11 +13,15 @@ const entries = {
   charts: "src/charts/main.ts",
 };
 
-export default defineConfig({
+// `vite build --mode e2e` is the browser tests' build: it writes to dist-e2e/ and keeps
+// the test hooks (see src/whiteboard/testHook.ts), which every other build drops.
+const E2E_MODE = "e2e";
+
+export default defineConfig(({ mode }) => ({
   base: "/static/",
   plugins: [react(), selfHostedFonts()],
   build: {
-    outDir: "dist",
+    outDir: mode === E2E_MODE ? "dist-e2e" : "dist",
     emptyOutDir: true,
     manifest: true,
     sourcemap: false,
@@ -38,4 +42,4 @@ export default defineConfig({
     include: ["src/**/*.test.{ts,tsx}", "build/**/*.test.ts"],
     environment: "node",
   },
-});
+}));

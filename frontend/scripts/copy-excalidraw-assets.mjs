@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Copies Excalidraw's self-hosted font files into dist/excalidraw-assets/fonts/.
+// Copies Excalidraw's self-hosted font files into dist/excalidraw-assets/fonts/
+// (or into <outDir>/excalidraw-assets/fonts/ with `node copy-excalidraw-assets.mjs <outDir>`).
 //
 // Excalidraw 0.18 builds each font URL as
 //   new URL("./fonts/<Family>/<file>.woff2", window.EXCALIDRAW_ASSET_PATH)
@@ -12,7 +13,8 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const projectRoot = resolve(here, "..");
-const destDir = join(projectRoot, "dist", "excalidraw-assets", "fonts");
+const outDir = process.argv[2] ?? "dist";
+const destDir = join(projectRoot, outDir, "excalidraw-assets", "fonts");
 
 function findSourceDir() {
   // Resolves to .../@excalidraw/excalidraw/dist/prod/index.js

@@ -197,7 +197,10 @@ USE_TZ = True
 # --- Static and media files
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT")) if env("STATIC_ROOT") else None
-STATICFILES_DIRS = [PACKAGE_DIR / "static", BASE_DIR / "frontend" / "dist"]
+# The Vite build to serve. The browser tests point it at frontend/dist-e2e, the build that
+# carries their test hooks (`make frontend-e2e`); relative paths are from the project root.
+FRONTEND_DIST = BASE_DIR / env("FRONTEND_DIST", "frontend/dist")
+STATICFILES_DIRS = [PACKAGE_DIR / "static", FRONTEND_DIST]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -217,7 +220,7 @@ WHITENOISE_USE_FINDERS = True
 DJANGO_VITE = {
     "default": {
         "dev_mode": False,
-        "manifest_path": BASE_DIR / "frontend" / "dist" / ".vite" / "manifest.json",
+        "manifest_path": FRONTEND_DIST / ".vite" / "manifest.json",
         "static_url_prefix": "",
     }
 }

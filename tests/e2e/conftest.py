@@ -37,6 +37,9 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+# The front-end build with the test hooks the browser tests read (`window.__mockroomBoard`);
+# `make pytest` builds it (`make frontend-e2e`). The production build in frontend/dist has none.
+E2E_DIST = ROOT / "frontend" / "dist-e2e"
 
 
 @dataclass
@@ -111,6 +114,8 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def live_server_url() -> Iterator[LiveServer]:
+    if not (E2E_DIST / ".vite" / "manifest.json").exists():
+        raise RuntimeError(f"{E2E_DIST} is missing; run `make frontend-e2e`")
     tmp = Path(tempfile.mkdtemp(prefix="mockroom-e2e-"))
     mail_dir = tmp / "mail"
     mail_dir.mkdir()
@@ -118,6 +123,7 @@ def live_server_url() -> Iterator[LiveServer]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         DJANGO_SETTINGS_MODULE="mockroom.settings.test",
+        FRONTEND_DIST=str(E2E_DIST),
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
         EMAIL_BACKEND="file",
         EMAIL_FILE_PATH=str(mail_dir),

@@ -1,6 +1,10 @@
 /**
- * `window.__mockroomBoard`: a read-only peek at the board for browser tests (always set;
- * it exposes nothing the page does not already show).
+ * `window.__mockroomBoard`: a read-only peek at the board for browser tests.
+ *
+ * Only the browser tests' build (`npm run build:e2e`, i.e. `vite build --mode e2e`) installs
+ * it: the caller guards the install with `import.meta.env.MODE === "e2e"`, which Vite turns
+ * into a literal, so every other build drops the call and this module with it
+ * (tests/test_frontend_build.py checks both builds).
  */
 import type { BoardSync } from "./boardSync";
 import type { WireElement } from "./reconcile";
