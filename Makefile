@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 FRONTEND_SRC := $(shell find frontend/src frontend/scripts frontend/build -type f 2>/dev/null) frontend/vite.config.ts frontend/package.json frontend/tsconfig.json
 PURE_MODULES := mockroom/core/clock.py mockroom/core/tokens.py mockroom/interviews/agenda.py mockroom/interviews/rules.py mockroom/live/timer.py mockroom/live/ratelimit.py mockroom/whiteboard/reconcile.py mockroom/whiteboard/rules.py mockroom/feedback/release.py
 
-.PHONY: help setup system-deps venv frontend frontend-e2e migrate run test lint format typecheck frontend-check pytest demo bench worker clean
+.PHONY: help setup system-deps venv frontend frontend-e2e migrate run test lint format typecheck frontend-check pytest pytest-postgres demo bench worker clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -67,10 +67,16 @@ typecheck: venv  ## mypy on the pure modules
 frontend-check: frontend  ## tsc, eslint and vitest
 	cd frontend && npm run typecheck && npm run lint && npm test
 
-pytest: setup frontend-e2e
+pytest: setup frontend-e2e  ## Every Python test on the embedded default (SQLite, in-memory layer)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test: setup lint typecheck frontend-check pytest  ## Every check and every test
+# The room's services and consumers again on a throwaway PostgreSQL, where row locks are real;
+# tests marked `on_postgres` (concurrent writers) run only here.
+POSTGRES_TESTS := tests/live tests/whiteboard tests/rubrics/test_live_scoring_and_leaks.py tests/feedback/test_services.py
+pytest-postgres: setup  ## The room tests on PostgreSQL (started and stopped by scripts/with-postgres)
+	$(PY) scripts/with-postgres $(VENV)/bin/pytest -p no:cacheprovider -m "not browser and not slow" $(POSTGRES_TESTS) $(PYTEST_ARGS)
+
+test: setup lint typecheck frontend-check pytest pytest-postgres  ## Every check and every test
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist frontend/dist-e2e var/static

@@ -52,7 +52,18 @@ def session_cookie():
     return sync_to_async(_session_cookie_for)
 
 
+def _database_is_postgresql() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser tests run last: sync Playwright keeps an event loop running in the main
-    thread for the session, and async tests cannot start their own loop after that."""
+    thread for the session, and async tests cannot start their own loop after that.
+
+    Tests marked `on_postgres` belong to the PostgreSQL pass (`make pytest-postgres`, which
+    sets DATABASE_URL); the SQLite pass leaves them out instead of skipping them."""
+    if not _database_is_postgresql():
+        kept = [item for item in items if item.get_closest_marker("on_postgres") is None]
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
