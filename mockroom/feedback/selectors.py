@@ -153,7 +153,20 @@ def report_context(participant: Participant) -> dict[str, Any]:
     }
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (OWASP's list).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: Any) -> Any:
+    """The cell as a spreadsheet must show it: text that would start a formula gets a
+    leading `'`; everything else, the empty string included, is left as it is."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
+        return f"'{cell}"
+    return cell
+
+
 def csv_rows(participant: Participant) -> list[list[Any]]:
+    """The score table of the report, with every cell safe to open in a spreadsheet."""
     context = report_context(participant)
     out: list[list[Any]] = [
         ["criterion", "interviewer_score", "interviewer_comment", "self_score", "self_comment"]
@@ -169,7 +182,7 @@ def csv_rows(participant: Participant) -> list[list[Any]]:
                 s.get("comment", ""),
             ]
         )
-    return out
+    return [[spreadsheet_safe(cell) for cell in row] for row in out]
 
 
 def unread_notices(user) -> list[Notice]:

@@ -131,9 +131,7 @@ def report_csv(request: HttpRequest, public_id: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="scores-{public_id}.csv"'
     writer = csv.writer(response)
-    for row in csv_rows(participant):
-        # Cells that start with = + - @ would run as formulas in a spreadsheet.
-        writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
+    writer.writerows(csv_rows(participant))
     return response
 
 
