@@ -25,6 +25,12 @@ from .tasks import send_invitation_email
 
 PENDING_INVITATION = "pending_invitation"
 FRESH_LINKS = "fresh_invitation_links"
+# Any link, seat or observer, of a round that is over: there is nothing left to join.
+ROUND_ENDED = (
+    "This round has ended",
+    "The round is over, so there is nothing left to join. If you meant to take part, ask "
+    "the organiser for a link to their next round.",
+)
 
 
 def join_url(request: HttpRequest, token: str) -> str:
@@ -232,6 +238,14 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     interview = invitation.interview
     if request.user.is_authenticated and interview.participants.filter(user=request.user).exists():
         return redirect("interviews:detail", public_id=interview.public_id)
+    if interview.status == Interview.Status.ENDED:
+        title, explanation = ROUND_ENDED
+        return render(
+            request,
+            "interviews/join_refused.html",
+            {"title": title, "explanation": explanation},
+            status=410,
+        )
     state = invitation_state(invitation.facts(), now())
     if state is not InvitationState.VALID:
         title, explanation = INVITATION_EXPLANATIONS[state]
@@ -252,7 +266,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         try:
             participant = services.invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
         except services.InvitationRefused as error:
-            title, explanation = INVITATION_EXPLANATIONS.get(
+            explanations = {**INVITATION_EXPLANATIONS, "ended": ROUND_ENDED}
+            title, explanation = explanations.get(
                 error.state,
                 ("You can't join with this link", error.message),  # type: ignore[call-overload]
             )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from mockroom.interviews.models import Role
 from mockroom.interviews.services import invitation_create, invitation_revoke
 from tests.conftest import PASSWORD
+from tests.interviews.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,55 @@ def test_logged_out_join_by_login_lands_back_on_the_invitation(
         {"login": scheduled_round.outsider.email, "password": PASSWORD, "next": url},
     )
     assert response["Location"] == url
+
+
+@pytest.fixture
+def ended_round_links(db):
+    """A round that ran and ended, with its candidate seat link and observer link unused."""
+    from mockroom.interviews.agenda import template_phases
+    from mockroom.interviews.services import interview_create, interview_end, interview_start
+
+    ivy = make_user("ivy@example.com", "Ivy")
+    interview, issued = interview_create(
+        creator=ivy,
+        title="Finished round",
+        kind="coding",
+        creator_role=Role.INTERVIEWER,
+        agenda=template_phases("coding"),
+        scheduled_at=datetime(2030, 5, 1, 16, 0, tzinfo=UTC),
+        time_zone="UTC",
+    )
+    interview_end(interview=interview_start(interview=interview))
+    links = {item.invitation.role: reverse("interviews:join", args=[item.token]) for item in issued}
+    assert set(links) == {Role.CANDIDATE, Role.OBSERVER}
+    return interview, links
+
+
+@pytest.mark.parametrize("role", [Role.CANDIDATE, Role.OBSERVER])
+@pytest.mark.parametrize("logged_in", [True, False], ids=["logged-in", "logged-out"])
+def test_a_link_to_an_ended_round_says_it_has_ended_and_offers_no_join(
+    client, ended_round_links, role, logged_in
+):
+    _, links = ended_round_links
+    if logged_in:
+        client.force_login(make_user("late@example.com", "Late"))
+
+    page = client.get(links[role])
+
+    assert page.status_code == 410
+    body = page.content.decode()
+    assert "This round has ended" in body
+    assert "Join as" not in body and "Sign up to join" not in body
+    assert "pending_invitation" not in client.session
+
+
+def test_joining_an_ended_round_by_post_is_refused_and_adds_nobody(client, ended_round_links):
+    interview, links = ended_round_links
+    late = make_user("late@example.com", "Late")
+    client.force_login(late)
+
+    response = client.post(links[Role.OBSERVER])
+
+    assert response.status_code == 410
+    assert b"This round has ended" in response.content
+    assert not interview.participants.filter(user=late).exists()
