@@ -86,3 +86,7 @@ demo: setup migrate  ## Create demo users and a round, then print how to try it
 
 bench: setup frontend-e2e migrate  ## Print late-join figures for a 5,000-element board (see docs/performance.md)
 	FRONTEND_DIST=frontend/dist-e2e $(PY) tests/load/bench_board.py
+
+.PHONY: bench-stroke
+bench-stroke: setup frontend-e2e  ## Print stroke latency between two browsers (see docs/performance.md)
+	$(PY) tests/load/bench_stroke.py
