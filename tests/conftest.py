@@ -28,6 +28,16 @@ def charlie(db) -> User:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_room_limits():
+    """Per-user room limits live in the process; ids repeat across tests, so reset them."""
+    from mockroom.live import limits
+
+    limits.reset()
+    yield
+    limits.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     from django.core.cache import cache

@@ -405,7 +405,9 @@ export const ERROR_CODES = {
   "round_ended": "The round has ended; the room is read-only.",
   "conflict": "The command does not fit the current state.",
   "read_only": "The board is read-only for you.",
-  "board_full": "A board holds at most 20000 elements."
+  "board_full": "A board holds at most 20000 elements.",
+  "too_many_connections": "You have too many connections open in this room; close one.",
+  "reconnecting_too_fast": "You are reconnecting too often; wait a moment."
 } as const;
 
 export const CLOSE_CODES: Record<number, string> = {

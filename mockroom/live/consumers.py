@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -13,15 +14,30 @@ from pydantic import ValidationError
 
 from mockroom.core.clock import now, to_millis
 
-from . import protocol, selectors, services
-from .events import group_all, group_author
+from . import limits, protocol, selectors, services
+from .bounds import json_problem
+from .events import EventNotStorable, group_all, group_author
 from .presence import registry
-from .ratelimit import TokenBucket
+
+log = logging.getLogger(__name__)
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_PARTICIPANT = 4003
 CLOSE_ABUSE = 4008
 CLOSE_LOGGED_OUT = 4001
+CLOSE_TOO_MANY_CONNECTIONS = 4029
+
+
+def limit_settings() -> limits.LimitSettings:
+    return limits.LimitSettings(
+        messages_per_second=settings.ROOM_RATE_PER_SECOND,
+        message_burst=settings.ROOM_BURST,
+        bytes_per_second=settings.ROOM_BYTES_PER_SECOND,
+        byte_burst=settings.ROOM_BYTES_BURST,
+        max_connections=settings.ROOM_MAX_CONNECTIONS_PER_USER,
+        connects_per_minute=settings.ROOM_CONNECTS_PER_MINUTE,
+        connect_burst=settings.ROOM_CONNECT_BURST,
+    )
 
 
 def user_group(user_id: int) -> str:
@@ -56,6 +72,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         self.groups_joined = []
         self.participant = None
+        self.counted = False
+        self.closing = False
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -70,9 +88,18 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.person = {"user_id": user.pk, "name": participant.user.name, "role": participant.role}
         self.user_id = user.pk
         self.interview_id = participant.interview_id
-        self.bucket = TokenBucket(rate=settings.ROOM_RATE_PER_SECOND, burst=settings.ROOM_BURST)
+        self.limits = limits.room_limits(limit_settings())
         self.strikes = 0
         await self.accept()
+        refused = self.limits.connect(self.interview_id, user.pk, time.monotonic())
+        if refused is not None:
+            # Accepted first so that the client learns why (a refused handshake says nothing),
+            # and nothing is written: churn never reaches the log.
+            self.participant = None
+            await self.send_error(refused)
+            await self.close(code=CLOSE_TOO_MANY_CONNECTIONS)
+            return
+        self.counted = True
         # Subscribe before the snapshot so nothing falls between them; clients dedupe by seq.
         groups = [group_all(public_id), group_author(public_id, user.pk), user_group(user.pk)]
         for group in groups:
@@ -86,6 +113,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_frame(snapshot)
 
     async def disconnect(self, code: int) -> None:
+        self.closing = True
+        if self.counted:
+            self.counted = False
+            self.limits.disconnect(self.interview_id, self.user_id, time.monotonic())
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.participant is not None:
@@ -95,7 +126,26 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
 
     async def send_frame(self, frame: dict[str, Any]) -> None:
-        await self.send(text_data=orjson.dumps(frame).decode())
+        """Send one frame to this socket only. A frame that cannot be serialized, or a
+        socket that is already closing, costs this socket that frame and nothing more."""
+        if self.closing:
+            return
+        try:
+            text = orjson.dumps(frame).decode()
+        except (TypeError, orjson.JSONEncodeError) as error:
+            log.error("room frame not sent: %s (%s)", type(error).__name__, frame.get("kind"))
+            return
+        try:
+            await self.send(text_data=text)
+        except Exception as error:  # the transport's "closed" error differs by server
+            self.closing = True
+            log.info("room frame dropped, socket closing: %s", type(error).__name__)
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        await super().close(code=code, reason=reason)
 
     async def send_error(self, code: str, message_id: str | None = None, message: str = "") -> None:
         await self.send_frame(
@@ -119,6 +169,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
         raw = text_data if text_data is not None else bytes_data
         if raw is None:
             return
+        if self.closing:
+            return
         if len(raw) > protocol.MAX_FRAME_BYTES:
             if not await self.strike():
                 await self.send_error("too_large")
@@ -128,17 +180,22 @@ class RoomConsumer(AsyncWebsocketConsumer):
         except orjson.JSONDecodeError:
             content = None
         kind = content.get("type") if isinstance(content, dict) else None
+        message_id = content.get("id") if isinstance(content, dict) else None
+        message_id = message_id[: protocol.MAX_ID_LENGTH] if isinstance(message_id, str) else None
         # Cursors and viewports are frequent and cheap: half a token each.
         cost = 0.5 if isinstance(kind, str) and kind in protocol.EPHEMERAL_TYPES else 1.0
-        if not self.bucket.allow(time.monotonic(), cost):
+        now_s = time.monotonic()
+        if not self.limits.allow_message(self.interview_id, self.user_id, now_s, cost, len(raw)):
             if not await self.strike():
-                await self.send_error("rate_limited")
+                await self.send_error("rate_limited", message_id)
             return
         if not isinstance(content, dict):
             await self.send_error("bad_json")
             return
-        message_id = content.get("id") if isinstance(content.get("id"), str) else None
-        message_id = message_id[: protocol.MAX_ID_LENGTH] if message_id else None
+        problem = json_problem(content)
+        if problem is not None:
+            await self.send_error("invalid", message_id, problem)
+            return
         if not isinstance(kind, str) or kind not in protocol.ALLOWED_ROLES:
             await self.send_error("unknown_type", message_id)
             return
@@ -188,6 +245,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
             )
         except services.RoomError as error:
             await self.send_error(error.code, message.id, error.message)
+            return
+        except EventNotStorable as error:
+            await self.send_error("invalid", message.id, str(error))
             return
         await self.send_frame(
             {"type": "ack", "id": message.id, "seq": result.seq, "duplicate": result.duplicate}

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
@@ -18,7 +19,13 @@ from django.db import transaction
 from mockroom.core.clock import now, to_millis
 from mockroom.interviews.models import Interview
 
+from .bounds import json_problem
 from .models import Audience, RoomEvent, RoomState
+
+
+class EventNotStorable(ValueError):
+    """An event whose payload could not be stored, serialized again or sent: refused whole,
+    so that nothing in the log can break a later broadcast or resume."""
 
 
 @dataclass
@@ -75,6 +82,13 @@ def append_events(
     rows: list[RoomEvent] = []
     touched: dict[int, RoomState] = {}
     for new in events:
+        problem = json_problem(new.payload)
+        if problem is not None:
+            raise EventNotStorable(problem)
+        try:
+            orjson.dumps(new.payload)
+        except (TypeError, orjson.JSONEncodeError) as error:
+            raise EventNotStorable(f"payload: {error}") from None
         state = states.get(new.interview.pk) or lock_room_state(new.interview)
         states[new.interview.pk] = state
         touched[new.interview.pk] = state

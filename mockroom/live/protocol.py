@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from .bounds import INT32_MAX, INT32_MIN
+
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 512 * 1024
 MAX_ID_LENGTH = 64
@@ -105,6 +107,7 @@ class TimerAddTime(Message):
 
 
 MAX_BOARD_ELEMENTS = 20_000
+MAX_SELECTED = 100  # ids relayed with a cursor; a bigger selection shows as its first 100
 MAX_ELEMENTS_PER_UPDATE = 5_000
 
 
@@ -116,8 +119,8 @@ class BoardElement(BaseModel):
 
     id: str = Field(min_length=1, max_length=64)
     type: str = Field(min_length=1, max_length=32)
-    version: int = Field(ge=1)
-    versionNonce: int
+    version: int = Field(ge=1, le=INT32_MAX)
+    versionNonce: int = Field(ge=INT32_MIN, le=INT32_MAX)
     isDeleted: bool = False
     index: str | None = Field(None, max_length=128)
 
@@ -189,7 +192,9 @@ class Cursor(Message):
     type: Literal["cursor"]
     pointer: Pointer
     button: Literal["down", "up"] = "up"
-    selected: list[str] = Field(default_factory=list, max_length=200)
+    selected: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list, max_length=MAX_SELECTED
+    )
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -661,6 +666,8 @@ ERROR_CODES = {
     "conflict": "The command does not fit the current state.",
     "read_only": "The board is read-only for you.",
     "board_full": f"A board holds at most {MAX_BOARD_ELEMENTS} elements.",
+    "too_many_connections": "You have too many connections open in this room; close one.",
+    "reconnecting_too_fast": "You are reconnecting too often; wait a moment.",
 }
 
 

@@ -256,8 +256,14 @@ LOGGING = {
 }
 
 # --- The live room
+# Per user per room, across all of their sockets (see mockroom/live/limits.py).
 ROOM_RATE_PER_SECOND = float(env("ROOM_RATE_PER_SECOND", "30"))
 ROOM_BURST = float(env("ROOM_BURST", "60"))
+ROOM_BYTES_PER_SECOND = float(env("ROOM_BYTES_PER_SECOND", str(256 * 1024)))
+ROOM_BYTES_BURST = float(env("ROOM_BYTES_BURST", str(2 * 1024 * 1024)))
+ROOM_MAX_CONNECTIONS_PER_USER = int(env("ROOM_MAX_CONNECTIONS_PER_USER", "8"))
+ROOM_CONNECTS_PER_MINUTE = float(env("ROOM_CONNECTS_PER_MINUTE", "20"))
+ROOM_CONNECT_BURST = float(env("ROOM_CONNECT_BURST", "10"))
 ROOM_ABUSE_STRIKES = int(env("ROOM_ABUSE_STRIKES", "20"))
 PRESENCE_HEARTBEAT_SECONDS = float(env("PRESENCE_HEARTBEAT_SECONDS", "10"))
 PRESENCE_TTL_SECONDS = float(env("PRESENCE_TTL_SECONDS", "30"))

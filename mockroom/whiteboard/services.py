@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 
 from mockroom.interviews.models import Interview, Participant, Role
+from mockroom.live.bounds import json_problem
 from mockroom.live.events import NewEvent, append_events, lock_room_state
 from mockroom.live.models import RoomState
 from mockroom.live.protocol import MAX_BOARD_ELEMENTS
@@ -236,6 +237,9 @@ def board_import(*, participant: Participant, document: dict[str, Any]) -> int:
     raw = document["elements"]
     if len(raw) > MAX_BOARD_ELEMENTS:
         raise BoardError("board_full", f"A board holds at most {MAX_BOARD_ELEMENTS} elements.")
+    problem = json_problem(raw)
+    if problem is not None:
+        raise BoardError("invalid", f"elements.{problem}")
     try:
         elements = [ElementSchema.model_validate(e).model_dump() for e in raw]
     except Exception:

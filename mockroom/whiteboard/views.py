@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import orjson
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -65,8 +66,6 @@ def file_download(request: HttpRequest, public_id: str, file_id: str) -> FileRes
 @require_GET
 def board_state(request: HttpRequest, public_id: str) -> HttpResponse:
     """The whole board as a `board.state` frame, for boards too big for a WebSocket frame."""
-    import orjson
-
     from mockroom.live.models import RoomState
     from mockroom.live.selectors import board_out
 
@@ -158,7 +157,7 @@ def excalidraw_import(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.error(request, "Choose an .excalidraw file of at most 10 MiB.")
         return redirect("interviews:detail", public_id=public_id)
     try:
-        document = json.loads(upload.read())
+        document = orjson.loads(upload.read())  # refuses absurd nesting instead of recursing
         if not isinstance(document, dict):
             raise ValueError
     except ValueError:
