@@ -2,10 +2,10 @@
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 
+from mockroom.core.origins import OriginValidator
 from mockroom.live.routing import websocket_urlpatterns
 
-websocket_application = AllowedHostsOriginValidator(
+websocket_application = OriginValidator(
     AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
 )
