@@ -185,14 +185,20 @@ def board_file_add(*, participant: Participant, file_id: str, upload: UploadedFi
 @transaction.atomic
 def board_final_save(
     *, participant: Participant, png: UploadedFile, svg: UploadedFile
-) -> tuple[FinalBoard, bool]:
-    """Keep the board as it was at the end. The first upload wins; returns (board, created)."""
+) -> FinalBoard:
+    """Keep the board as it was at the end, for the report. Only the interviewer's room
+    saves it, only once the round has ended (the board is read-only by then, so the image
+    shows the stored elements), and only once: a second upload is refused, never swapped in.
+    Raises UploadRefused with the HTTP status and a message that says why."""
     interview = Interview.objects.get(pk=participant.interview_id)
-    if participant.role == Role.OBSERVER:
-        raise rules.UploadRefused(403, "Only the interviewer or the candidate saves the board.")
-    existing = FinalBoard.objects.filter(interview=interview).first()
-    if existing is not None:
-        return existing, False
+    if participant.role != Role.INTERVIEWER:
+        raise rules.UploadRefused(403, "Only the interviewer's room saves the final board.")
+    if interview.status != Interview.Status.ENDED:
+        raise rules.UploadRefused(409, "The final board can be saved once the round has ended.")
+    # Under the room lock, so two uploads at once can't both pass the check below.
+    state = lock_room_state(interview)
+    if FinalBoard.objects.filter(interview=interview).exists():
+        raise rules.UploadRefused(409, "The final board has already been saved.")
     if (png.size or 0) > rules.MAX_FINAL_BYTES or (svg.size or 0) > rules.MAX_FINAL_BYTES:
         raise rules.UploadRefused(413, "The board export is too large.")
     if rules.sniff_image(png.read(16)) != "image/png":
@@ -201,7 +207,6 @@ def board_final_save(
     svg_text = svg.read().decode("utf-8", errors="replace")
     if "<svg" not in svg_text[:2000] or "<script" in svg_text.lower():
         raise rules.UploadRefused(415, "The SVG export is not a clean SVG image.")
-    state = lock_room_state(interview)
     final = FinalBoard(interview=interview, saved_by=participant.user)
     final.png.save("board.png", png, save=False)
     final.svg.save("board.svg", ContentFile(svg_text.encode()), save=False)
@@ -221,7 +226,7 @@ def board_final_save(
         ],
         states={interview.pk: state},
     )
-    return final, True
+    return final
 
 
 @transaction.atomic

@@ -86,15 +86,16 @@ def board_state(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def final_upload(request: HttpRequest, public_id: str) -> JsonResponse:
+    """The final board images, from the interviewer's room once the round has ended."""
     participant = participation_or_404(public_id, request.user)  # type: ignore[arg-type]
     png, svg = request.FILES.get("png"), request.FILES.get("svg")
     if png is None or svg is None:
         return JsonResponse({"error": "Send both 'png' and 'svg'."}, status=400)
     try:
-        _, created = services.board_final_save(participant=participant, png=png, svg=svg)
+        services.board_final_save(participant=participant, png=png, svg=svg)
     except rules.UploadRefused as refused:
         return JsonResponse({"error": refused.message}, status=refused.status)
-    return JsonResponse({"saved": created}, status=201 if created else 200)
+    return JsonResponse({"saved": True}, status=201)
 
 
 @login_required

@@ -170,7 +170,7 @@ async def test_every_event_kind_matches_its_declared_payload_schema(
     acks.append(await ivy.command("round.end", "p12"))
     saved = await post_files(
         session_cookie,
-        scheduled_round.candidate,
+        scheduled_round.interviewer,
         reverse("whiteboard:final_upload", args=[interview.public_id]),
         {
             "png": SimpleUploadedFile("board.png", png_bytes(), content_type="image/png"),

@@ -110,23 +110,94 @@ def svg_upload(text: str = '<svg xmlns="http://www.w3.org/2000/svg"><rect/></svg
     return SimpleUploadedFile("board.svg", text.encode(), content_type="image/svg+xml")
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_final_board_first_upload_wins_and_is_private(client, scheduled_round, persona):
+def post_final(client, interview, *, png: bytes | None = None):
+    return client.post(
+        reverse("whiteboard:final_upload", args=[interview.public_id]),
+        {"png": SimpleUploadedFile("b.png", png or png_bytes()), "svg": svg_upload()},
+    )
+
+
+def served_final_png(client, interview) -> bytes:
+    response = client.get(reverse("whiteboard:final", args=[interview.public_id, "png"]))
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status", "message"),
+    [
+        ("interviewer", 409, "once the round has ended"),
+        ("candidate", 403, "Only the interviewer"),
+        ("observer", 403, "Only the interviewer"),
+        ("outsider", 404, None),
+    ],
+)
+@pytest.mark.parametrize("phase", ["scheduled", "live"])
+def test_nobody_saves_the_final_board_before_the_round_ends(
+    client, scheduled_round, persona, status, message, phase
+):
+    interview = scheduled_round.interview
+    if phase == "live":
+        interview = interview_start(interview=interview)
+    client.force_login(scheduled_round.persona(persona))
+    response = post_final(client, interview)
+    assert response.status_code == status
+    if message:
+        assert message in response.json()["error"]
+    assert not FinalBoard.objects.exists()
+    assert not RoomEvent.objects.filter(kind="board.final_saved").exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("interviewer", 201), ("candidate", 403), ("observer", 403), ("outsider", 404)],
+)
+def test_only_the_interviewer_saves_the_final_board_after_the_end(
+    client, scheduled_round, persona, status
+):
     interview = interview_end(interview=interview_start(interview=scheduled_round.interview))
     client.force_login(scheduled_round.persona(persona))
-    url = reverse("whiteboard:final_upload", args=[interview.public_id])
-    response = client.post(
-        url, {"png": SimpleUploadedFile("b.png", png_bytes()), "svg": svg_upload()}
-    )
-    expected = {"interviewer": 201, "candidate": 201, "observer": 403, "outsider": 404}[persona]
-    assert response.status_code == expected
-    if expected == 201:
-        again = client.post(
-            url, {"png": SimpleUploadedFile("b.png", png_bytes(3, 3)), "svg": svg_upload()}
-        )
-        assert again.status_code == 200 and again.json() == {"saved": False}
-        assert FinalBoard.objects.count() == 1
-        svg = client.get(reverse("whiteboard:final", args=[interview.public_id, "svg"]))
+    response = post_final(client, interview)
+    assert response.status_code == status
+    if status == 201:
+        final = FinalBoard.objects.get()
+        assert final.saved_by == scheduled_round.interviewer
+        assert RoomEvent.objects.filter(kind="board.final_saved").count() == 1
+    else:
+        assert not FinalBoard.objects.exists()
+    if status == 403:
+        assert response.json()["error"] == "Only the interviewer's room saves the final board."
+
+
+def test_a_candidates_upload_cannot_pre_empt_the_interviewers_board(client, scheduled_round):
+    interview = interview_end(interview=interview_start(interview=scheduled_round.interview))
+    client.force_login(scheduled_round.candidate)
+    assert post_final(client, interview, png=png_bytes(7, 7)).status_code == 403
+    client.force_login(scheduled_round.interviewer)
+    assert post_final(client, interview, png=png_bytes(3, 3)).status_code == 201
+    client.force_login(scheduled_round.candidate)
+    assert served_final_png(client, interview) == png_bytes(3, 3)
+
+
+def test_a_second_final_board_is_refused_and_the_first_stands(client, scheduled_round):
+    interview = interview_end(interview=interview_start(interview=scheduled_round.interview))
+    client.force_login(scheduled_round.interviewer)
+    assert post_final(client, interview, png=png_bytes(3, 3)).status_code == 201
+    again = post_final(client, interview, png=png_bytes(5, 5))
+    assert again.status_code == 409
+    assert again.json()["error"] == "The final board has already been saved."
+    assert served_final_png(client, interview) == png_bytes(3, 3)
+    assert RoomEvent.objects.filter(kind="board.final_saved").count() == 1
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_final_board_is_served_to_participants_only(client, scheduled_round, persona):
+    interview = interview_end(interview=interview_start(interview=scheduled_round.interview))
+    client.force_login(scheduled_round.interviewer)
+    assert post_final(client, interview).status_code == 201
+    client.force_login(scheduled_round.persona(persona))
+    svg = client.get(reverse("whiteboard:final", args=[interview.public_id, "svg"]))
+    assert svg.status_code == (404 if persona == "outsider" else 200)
+    if persona != "outsider":
         assert svg["Content-Type"] == "image/svg+xml"
         assert "default-src 'none'" in svg["Content-Security-Policy"]
 

@@ -34,7 +34,7 @@ import type { EndedState } from "../room/store";
 import { watchBoardControls } from "./a11yExtras";
 import type { BoardScene, BoardSync, SceneFile } from "./boardSync";
 import { BoardToolbar, type ExportKind } from "./BoardToolbar";
-import { addFontFallbacks, downloadBlob, exportFileName, uploadFinalBoard } from "./exporting";
+import { addFontFallbacks, downloadBlob, exportFileName, savesFinalBoard, uploadFinalBoard } from "./exporting";
 import {
   collaboratorsFor,
   CURSOR_INTERVAL_MS,
@@ -301,11 +301,10 @@ export default function RoomBoard(props: RoomBoardProps) {
     }
   };
 
-  // When the round ends, the people who drew save the final images (the server keeps the
-  // first); the redirect waits for it (LeaveGate, at most a few seconds).
+  // When the round ends, the interviewer's room saves the final images (the server takes
+  // them from nobody else); the redirect waits for it (LeaveGate, at most a few seconds).
   useEffect(() => {
-    if (ended !== "during-session" || !api || finalSaved.current) return;
-    if (!me || me.role === "observer") return;
+    if (!savesFinalBoard(me?.role, ended) || !api || finalSaved.current) return;
     finalSaved.current = true;
     gate.hold(
       saveFinalBoard(api, publicId).catch((error: unknown) => {

@@ -4,6 +4,7 @@ import {
   boardDownloadUrl,
   exportFileName,
   finalBoardUrl,
+  savesFinalBoard,
   uploadFinalBoard,
   withGenericFallback,
 } from "./exporting";
@@ -65,5 +66,17 @@ describe("uploadFinalBoard", () => {
       throw new TypeError("offline");
     });
     expect(await uploadFinalBoard("x", new Blob([]), new Blob([]), offline, "")).toBe(false);
+  });
+});
+
+describe("savesFinalBoard", () => {
+  it("is the interviewer's room that saw the round end, and nobody else", () => {
+    expect(savesFinalBoard("interviewer", "during-session")).toBe(true);
+    for (const role of ["candidate", "observer", undefined]) {
+      expect(savesFinalBoard(role, "during-session")).toBe(false);
+    }
+    // Not while the round is live, and not on opening an ended room later.
+    expect(savesFinalBoard("interviewer", "no")).toBe(false);
+    expect(savesFinalBoard("interviewer", "on-load")).toBe(false);
   });
 });

@@ -8,6 +8,7 @@
  * SVG is valid and readable without any embedded or remote font. The PNG is drawn from
  * the canvas and keeps the hand-drawn fonts.
  */
+import type { EndedState } from "../room/store";
 import { csrfToken } from "./files";
 
 /** A CSS generic family that looks closest to each Excalidraw font. */
@@ -61,8 +62,17 @@ export function finalBoardUrl(publicId: string): string {
 }
 
 /**
- * Post the final board images (the server keeps the first upload; 200 and 201 both mean
- * done). True when the server took the request.
+ * Whether this client saves the final board images: only the interviewer's room, and only
+ * when it saw the round end (so the board it draws is the stored, now read-only board).
+ * The server enforces the same rule and refuses anyone else, and any upload while live.
+ */
+export function savesFinalBoard(role: string | undefined, ended: EndedState): boolean {
+  return role === "interviewer" && ended === "during-session";
+}
+
+/**
+ * Post the final board images (201 when saved; the server refuses a second upload with 409,
+ * so the first image stands). True when the server took the request.
  */
 export async function uploadFinalBoard(
   publicId: string,
