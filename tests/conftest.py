@@ -27,6 +27,20 @@ def charlie(db) -> User:
     return User.objects.create_user("charlie@example.com", PASSWORD, display_name="Charlie")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_worker_thread_connections(django_db_setup, django_db_blocker):
+    """Async tests reach the database from asgiref's one shared worker thread, whose
+    connection outlives them; close it before the test database is dropped (PostgreSQL
+    refuses to drop a database someone is connected to)."""
+    yield
+    import asyncio
+
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        asyncio.run(sync_to_async(connections.close_all)())
+
+
 @pytest.fixture(autouse=True)
 def _fresh_room_limits():
     """Per-user room limits live in the process; ids repeat across tests, so reset them."""
