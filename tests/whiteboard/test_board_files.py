@@ -302,3 +302,37 @@ def test_import_is_refused_once_the_round_started(client, scheduled_round):
     )
     assert b"only before the round starts" in response.content
     assert not BoardElement.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["interviewer", "candidate", "observer"])
+def test_a_report_without_a_final_image_says_so_and_offers_the_stored_board(
+    client, scheduled_round, persona
+):
+    from mockroom.interviews.models import Participant
+    from mockroom.whiteboard.services import board_import
+
+    ivy = Participant.objects.get(interview=scheduled_round.interview, role="interviewer")
+    board_import(participant=ivy, document={"type": "excalidraw", "elements": [ELEMENT]})
+    interview = interview_end(interview=interview_start(interview=scheduled_round.interview))
+    client.force_login(scheduled_round.persona(persona))
+
+    report = client.get(reverse("feedback:report", args=[interview.public_id]))
+
+    assert report.status_code == 200
+    body = report.content.decode()
+    assert 'data-testid="final-board"' not in body
+    assert "No whiteboard image was saved for this round." in body
+    link = reverse("whiteboard:excalidraw", args=[interview.public_id])
+    assert f'href="{link}"' in body
+    document = json.loads(client.get(link).content)
+    assert [element["id"] for element in document["elements"]] == ["e1"]
+
+
+def test_a_report_shows_the_interviewers_final_image(client, scheduled_round):
+    interview = interview_end(interview=interview_start(interview=scheduled_round.interview))
+    client.force_login(scheduled_round.interviewer)
+    assert post_final(client, interview).status_code == 201
+    client.force_login(scheduled_round.candidate)
+    body = client.get(reverse("feedback:report", args=[interview.public_id])).content.decode()
+    assert 'data-testid="final-board"' in body
+    assert "No whiteboard image" not in body
