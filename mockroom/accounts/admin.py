@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .forms import AdminLoginForm
 from .models import User
+
+# No side door around the login limits: the admin's login counts failures with allauth's.
+admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)

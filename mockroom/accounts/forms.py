@@ -1,6 +1,9 @@
 import zoneinfo
+from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 
 from .models import User
 
@@ -15,3 +18,22 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "time_zone"]
         labels = {"display_name": "Display name"}
         help_texts = {"display_name": "Shown to the people you interview with."}
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login form, checked through allauth's adapter: every failure counts in
+    allauth's failed-login limits (per IP and per account, LOGIN_FAILED_RATE_LIMIT), and
+    an account locked on either page is locked on both."""
+
+    def clean(self) -> dict[str, Any]:
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            # Raises "Too many failed login attempts" once the limit is reached.
+            self.user_cache = get_adapter(self.request).authenticate(
+                self.request, email=email, password=password
+            )
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
