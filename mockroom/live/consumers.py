@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from mockroom.core.clock import now, to_millis
 
-from . import limits, protocol, selectors, services
+from . import features, limits, protocol, selectors, services
 from .bounds import json_problem
 from .events import EventNotStorable, group_all, group_author
 from .presence import registry
@@ -218,10 +218,14 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if isinstance(message, protocol.Cursor | protocol.Viewport):
             await self.relay_ephemeral(message)
             return
-        if isinstance(message, protocol.BoardVerify):
-            reply = await database_sync_to_async(_board_verify)(
-                self.interview_id, self.user_id, message.checksum, message.id
-            )
+        if (request := features.request(message.type)) is not None:
+            try:
+                reply = await database_sync_to_async(_answer)(
+                    self.interview_id, self.user_id, request, message
+                )
+            except services.RoomError as error:
+                await self.send_error(error.code, message.id, error.message)
+                return
             await self.send_frame(reply)
             return
         if isinstance(message, protocol.Resume):
@@ -289,9 +293,9 @@ def _find_participant(public_id: str, user_id: int):
     )
 
 
-def _board_verify(interview_id: int, user_id: int, checksum: str, request_id: str):
+def _answer(interview_id: int, user_id: int, request: Any, message: Any) -> dict[str, Any]:
     participant = services.participant_for(interview_id, user_id)
-    return selectors.board_verify_reply(participant, checksum=checksum, request_id=request_id)
+    return request(participant=participant, message=message)
 
 
 def _resume(interview_id: int, user_id: int, last_seq: int, request_id: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from mockroom.core.clock import now, to_millis
 from mockroom.interviews.models import Interview, Participant
 
+from . import features
 from .events import event_frame
 from .models import Audience, Presence, RoomEvent, RoomState
 from .protocol import PROTOCOL_VERSION
@@ -50,12 +51,7 @@ def room_snapshot(participant: Participant) -> dict[str, Any]:
         .order_by("user_id")
         if row["user_id"] in names
     ]
-    from mockroom.rubrics.live import my_notes, my_scores, round_rubric
-
-    from .services import rubric_out
-
     staff = participant.is_staff
-    show_rubric = staff or not interview.rubric_hidden
     revealed = interview.prompt_revealed_at is not None
     prompt: dict[str, Any] = {
         "revealed": revealed,
@@ -68,12 +64,9 @@ def room_snapshot(participant: Participant) -> dict[str, Any]:
             solution=interview.prompt_solution,
         )
     return {
-        "rubric": rubric_out(round_rubric(interview)) if show_rubric else None,
-        "rubric_hidden": interview.rubric_hidden,
-        "scores": my_scores(interview, participant.user_id) if staff else [],
-        "notes": my_notes(interview, participant.user_id) if staff else [],
+        # Each feature's part (rubric and own scores; board): see features.py.
+        **features.snapshot_parts(participant=participant, interview=interview),
         "prompt": prompt,
-        "board": board_out(interview),
         "read_only": participant.role == "observer" or interview.status == "ended",
         "type": "snapshot",
         "protocol": PROTOCOL_VERSION,
@@ -98,54 +91,6 @@ def room_snapshot(participant: Participant) -> dict[str, Any]:
         "agenda": [phase.as_dict() for phase in phases],
         "timer": timer.to_json(),
     }
-
-
-BOARD_INLINE_BYTES = 256 * 1024
-
-
-def board_out(
-    interview: Interview, *, inline_limit: int | None = BOARD_INLINE_BYTES
-) -> dict[str, Any]:
-    """protocol.BoardOut: every element, the images, the checksum, the final export. A board
-    bigger than `inline_limit` is deferred: the client fetches it over HTTP."""
-    from django.urls import reverse
-
-    from mockroom.whiteboard.models import FinalBoard
-    from mockroom.whiteboard.services import board_elements_raw, file_url
-
-    elements, checksum, size = board_elements_raw(interview)
-    final = FinalBoard.objects.filter(interview=interview).exists()
-    deferred = inline_limit is not None and size > inline_limit
-    return {
-        "elements": orjson.Fragment(b"[]") if deferred else elements,
-        "deferred": deferred,
-        "url": reverse("whiteboard:state", args=[interview.public_id]) if deferred else None,
-        "files": [
-            {"id": f.file_id, "mimeType": f.mime_type, "url": file_url(interview, f.file_id)}
-            for f in interview.board_files.order_by("created_at")
-        ],
-        "checksum": checksum,
-        "final_png": reverse("whiteboard:final", args=[interview.public_id, "png"])
-        if final
-        else None,
-        "final_svg": reverse("whiteboard:final", args=[interview.public_id, "svg"])
-        if final
-        else None,
-    }
-
-
-def board_verify_reply(
-    participant: Participant, *, checksum: str, request_id: str
-) -> dict[str, Any]:
-    """`ack` when the client's scene matches the server's board, else `board.state`."""
-    from mockroom.whiteboard.services import board_checksum_now
-
-    interview = Interview.objects.get(pk=participant.interview_id)
-    state, _ = RoomState.objects.get_or_create(interview=interview)
-    if board_checksum_now(interview) == checksum:
-        return {"type": "ack", "id": request_id, "seq": state.seq, "duplicate": False}
-    board = board_out(interview)
-    return {"type": "board.state", "id": request_id, "seq": state.seq, "board": board}
 
 
 def resume_reply(participant: Participant, *, last_seq: int, request_id: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from mockroom.core.clock import now, to_millis
 from mockroom.interviews import services as interview_services
 from mockroom.interviews.models import Interview, Participant
 
+from . import features
 from . import timer as timer_math
 from .events import NewEvent, append_events, lock_room_state
 from .models import Presence, RoomEvent, RoomState
@@ -43,29 +44,6 @@ def participant_for(interview_id: int, user_id: int) -> Participant:
     if participant is None:
         raise RoomError("forbidden", "You are not a participant of this round.")
     return participant
-
-
-def rubric_out(document: dict[str, Any] | None) -> dict[str, Any] | None:
-    """protocol.RubricOut: criteria and anchors, nothing else."""
-    if not document:
-        return None
-    return {
-        "title": document.get("title", ""),
-        "criteria": [
-            {
-                "key": c["key"],
-                "name": c["name"],
-                "description": c.get("description", ""),
-                "weight": c.get("weight", 1),
-                "phases": list(c.get("phases", [])),
-                "levels": [
-                    {"score": lvl["score"], "label": lvl["label"], "anchor": lvl["anchor"]}
-                    for lvl in c["levels"]
-                ],
-            }
-            for c in document.get("criteria", [])
-        ],
-    }
 
 
 def timer_state(state: RoomState, interview: Interview) -> timer_math.TimerState:
@@ -133,50 +111,18 @@ def room_command(
             },
             **base,
         )
-    elif command == "board.update":
-        from mockroom.whiteboard.services import BoardError, apply_board_update
-
+    elif (feature := features.command(command)) is not None:
         try:
-            seq = apply_board_update(
-                state=state,
-                participant=participant,
-                interview=interview,
-                client_msg_id=client_msg_id,
-                elements=args["elements"],
-            )
-        except BoardError as error:
-            raise RoomError(error.code, error.message) from None
-        return CommandResult(seq=seq)
-    elif command in ("score.set", "note.add"):
-        from mockroom.rubrics.live import ScoringError, note_add, score_set
-
-        handler = score_set if command == "score.set" else note_add
-        try:
-            seq = handler(
+            seq = feature.handler(
                 state=state,
                 participant=participant,
                 interview=interview,
                 client_msg_id=client_msg_id,
                 args=args,
             )
-        except ScoringError as error:
-            raise RoomError(error.code, error.message) from None
+        except feature.refusals as error:
+            raise RoomError(error.code, error.message) from None  # type: ignore[attr-defined]
         return CommandResult(seq=seq)
-    elif command == "rubric.visibility":
-        from mockroom.rubrics.live import round_rubric
-
-        if interview.status == Interview.Status.ENDED:
-            raise RoomError("round_ended", "The round has ended; the room is read-only.")
-        interview.rubric_hidden = bool(args["hidden"])
-        interview.save(update_fields=["rubric_hidden", "updated_at"])
-        new = NewEvent(
-            kind="rubric.visibility",
-            payload={
-                "hidden": interview.rubric_hidden,
-                "rubric": None if interview.rubric_hidden else rubric_out(round_rubric(interview)),
-            },
-            **base,
-        )
     elif command == "prompt.reveal":
         if interview.status == Interview.Status.ENDED:
             raise RoomError("round_ended", "The round has ended; the room is read-only.")

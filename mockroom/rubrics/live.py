@@ -134,3 +134,86 @@ def my_scores(interview: Interview, user_id: int) -> list[dict[str, Any]]:
 
 def my_notes(interview: Interview, user_id: int) -> list[dict[str, Any]]:
     return [note_out(n) for n in Note.objects.filter(interview=interview, author_id=user_id)]
+
+
+def rubric_out(document: dict[str, Any] | None) -> dict[str, Any] | None:
+    """protocol.RubricOut: criteria and anchors, nothing else."""
+    if not document:
+        return None
+    return {
+        "title": document.get("title", ""),
+        "criteria": [
+            {
+                "key": c["key"],
+                "name": c["name"],
+                "description": c.get("description", ""),
+                "weight": c.get("weight", 1),
+                "phases": list(c.get("phases", [])),
+                "levels": [
+                    {"score": lvl["score"], "label": lvl["label"], "anchor": lvl["anchor"]}
+                    for lvl in c["levels"]
+                ],
+            }
+            for c in document.get("criteria", [])
+        ],
+    }
+
+
+def rubric_visibility(
+    *,
+    state: RoomState,
+    participant: Participant,
+    interview: Interview,
+    client_msg_id: str,
+    args: dict[str, Any],
+) -> int:
+    """Hide the rubric from the candidate, or show it again (interviewer)."""
+    if interview.status == Interview.Status.ENDED:
+        raise ScoringError("round_ended", "The round has ended; the room is read-only.")
+    interview.rubric_hidden = bool(args["hidden"])
+    interview.save(update_fields=["rubric_hidden", "updated_at"])
+    (event,) = append_events(
+        [
+            NewEvent(
+                interview=interview,
+                kind="rubric.visibility",
+                payload={
+                    "hidden": interview.rubric_hidden,
+                    "rubric": None
+                    if interview.rubric_hidden
+                    else rubric_out(round_rubric(interview)),
+                },
+                actor=participant.user,
+                actor_role=participant.role,
+                client_msg_id=client_msg_id,
+            )
+        ],
+        states={interview.pk: state},
+    )
+    return event.seq
+
+
+def snapshot_part(*, participant: Participant, interview: Interview) -> dict[str, Any]:
+    """The rubric (unless hidden from this participant) and, for staff, their own scores and
+    notes."""
+    staff = participant.is_staff
+    show_rubric = staff or not interview.rubric_hidden
+    return {
+        "rubric": rubric_out(round_rubric(interview)) if show_rubric else None,
+        "rubric_hidden": interview.rubric_hidden,
+        "scores": my_scores(interview, participant.user_id) if staff else [],
+        "notes": my_notes(interview, participant.user_id) if staff else [],
+    }
+
+
+def register() -> None:
+    """Plug live scoring, notes and rubric visibility into the room (AppConfig.ready)."""
+    from mockroom.live import features
+
+    for name, handler in (
+        ("score.set", score_set),
+        ("note.add", note_add),
+        ("rubric.visibility", rubric_visibility),
+    ):
+        features.register_command(name, handler, refusals=(ScoringError,))
+    features.register_snapshot_part("rubrics", snapshot_part)

@@ -67,7 +67,8 @@ def file_download(request: HttpRequest, public_id: str, file_id: str) -> FileRes
 def board_state(request: HttpRequest, public_id: str) -> HttpResponse:
     """The whole board as a `board.state` frame, for boards too big for a WebSocket frame."""
     from mockroom.live.models import RoomState
-    from mockroom.live.selectors import board_out
+
+    from .room import board_out
 
     participant = participation_or_404(public_id, request.user)  # type: ignore[arg-type]
     # Read seq first: the board read after it reflects at least that seq.

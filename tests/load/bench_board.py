@@ -134,7 +134,8 @@ def bench_snapshot(participant, runs: int) -> tuple[float, int, float, int]:
     then fetches over HTTP (board.json)."""
     import orjson
 
-    from mockroom.live.selectors import board_out, room_snapshot
+    from mockroom.live.selectors import room_snapshot
+    from mockroom.whiteboard.room import board_out
 
     times, size, full_times, full_size = [], 0, [], 0
     for _ in range(runs):
