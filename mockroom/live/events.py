@@ -19,8 +19,9 @@ from django.db import transaction
 from mockroom.core.clock import now, to_millis
 from mockroom.interviews.models import Interview
 
+from . import visibility
 from .bounds import json_problem
-from .models import Audience, RoomEvent, RoomState
+from .models import RoomEvent, RoomState
 
 
 class EventNotStorable(ValueError):
@@ -30,20 +31,30 @@ class EventNotStorable(ValueError):
 
 @dataclass
 class NewEvent:
+    """An event to append. Its audience follows from its kind (visibility.py); an
+    author-only event is its actor's."""
+
     interview: Interview
     kind: str
     payload: dict[str, Any] = field(default_factory=dict)
     actor: Any = None
     actor_role: str = ""
-    audience: str = Audience.ALL
-    audience_user_id: int | None = None
     client_msg_id: str | None = None
 
+    @property
+    def audience(self) -> str:
+        return visibility.audience_for(self.kind)
 
-def stream_key(audience: str, audience_user_id: int | None) -> str:
-    if audience == Audience.AUTHOR:
-        return f"user:{audience_user_id}"
-    return audience
+    @property
+    def audience_user_id(self) -> int | None:
+        if self.audience != visibility.AUTHOR:
+            return None
+        if self.actor is None:
+            raise ValueError(f"a {self.kind} event needs its author")
+        return int(self.actor.pk)
+
+
+stream_key = visibility.stream_key
 
 
 def group_all(public_id: str) -> str:
@@ -55,7 +66,7 @@ def group_author(public_id: str, user_id: int) -> str:
 
 
 def group_for(event: RoomEvent, public_id: str) -> str:
-    if event.audience == Audience.AUTHOR:
+    if event.audience == visibility.AUTHOR:
         if event.audience_user_id is None:
             raise ValueError("an author event needs its author")
         return group_author(public_id, event.audience_user_id)
@@ -121,7 +132,7 @@ def append_events(
 
 
 def viewer_stream(event: RoomEvent) -> str:
-    return {"all": "all", "author": "me"}[event.audience]
+    return visibility.viewer_stream(event.audience)
 
 
 def event_frame(event: RoomEvent) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from django.db.models import Count, Q, QuerySet
 from mockroom.core.clock import now, to_millis
 from mockroom.interviews.models import Interview, Participant
 
-from . import features
+from . import features, visibility
 from .events import event_frame
-from .models import Audience, Presence, RoomEvent, RoomState
+from .models import Presence, RoomEvent, RoomState
 from .protocol import PROTOCOL_VERSION
 from .timer import TimerState
 
@@ -22,8 +22,10 @@ RESUME_MAX_BYTES = 512 * 1024
 
 
 def visible_events(participant: Participant) -> QuerySet[RoomEvent]:
-    """The log as this participant may read it: everyone's events and their own."""
-    visible = Q(audience=Audience.ALL) | Q(audience=Audience.AUTHOR, audience_user=participant.user)
+    """The log as this participant may read it (visibility.may_see, as a query)."""
+    visible = Q(audience=visibility.ALL) | Q(
+        audience=visibility.AUTHOR, audience_user_id=participant.user_id
+    )
     return RoomEvent.objects.filter(interview_id=participant.interview_id).filter(visible)
 
 

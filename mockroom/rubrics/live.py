@@ -9,7 +9,7 @@ from mockroom.core.clock import now, to_millis
 from mockroom.interviews.models import Interview, Participant
 from mockroom.live import timer as timer_math
 from mockroom.live.events import NewEvent, append_events
-from mockroom.live.models import Audience, RoomState
+from mockroom.live.models import RoomState
 
 from .models import LiveScore, Note
 
@@ -48,8 +48,6 @@ def _private(
         payload=payload,
         actor=participant.user,
         actor_role=participant.role,
-        audience=Audience.AUTHOR,
-        audience_user_id=participant.user_id,
         client_msg_id=client_msg_id,
     )
 

@@ -16,9 +16,9 @@ import pytest
 from django.db import connection, connections
 
 from mockroom.interviews.services import interview_start
-from mockroom.live.events import stream_key
 from mockroom.live.models import RoomEvent, RoomState
 from mockroom.live.services import room_command
+from mockroom.live.visibility import stream_key
 from mockroom.rubrics.models import LiveScore, Note
 
 pytestmark = [pytest.mark.on_postgres, pytest.mark.django_db(transaction=True)]
