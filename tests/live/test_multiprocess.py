@@ -1,204 +1,417 @@
-"""Two Daphne processes sharing one database and a real redis-server.
+"""Two Daphne processes sharing one PostgreSQL and a real redis-server.
 
-The interviewer is on one process and the candidate on the other; timer commands and
-presence cross between them. Then one process is killed with SIGKILL: its client reconnects
-to the other, resumes, and no acknowledged event is missing.
+Processes are killed with SIGKILL while both seats are sending commands, again and again,
+and restarted between rounds so there are always two. Clients keep a record of everything;
+the log in the database is the judge. The random choices come from a seed printed at the
+start (set MOCKROOM_CHAOS_SEED to repeat them; the timing still varies between runs).
+
+Every other round the kill waits until the server has applied at least one command whose ack
+the client will never read, so resends answered `duplicate` are always exercised.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import signal
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
+import random
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-import websockets
 
-from tests.services import free_port, redis_server, stop, wait_for_port
+from tests.live.cluster import (
+    Cluster,
+    RoomClient,
+    RoomLog,
+    assert_resume_is_exact,
+    event_view,
+    eventually,
+    migrate_and_create_rooms,
+    row_view,
+)
+from tests.services import postgres_server, redis_server
 
-pytestmark = [pytest.mark.redis, pytest.mark.slow]
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
-ORIGIN = "http://localhost"
-
-SETUP = """
-import json
-from datetime import UTC, datetime
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
-from mockroom.accounts.models import User
-from mockroom.interviews.agenda import template_phases
-from mockroom.interviews.services import interview_create, invitation_accept
-
-def session(user):
-    s = SessionStore()
-    s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    s.save()
-    return s.session_key
-
-ivy = User.objects.create_user("ivy@example.com", "pw-123456789", display_name="Ivy")
-cole = User.objects.create_user("cole@example.com", "pw-123456789", display_name="Cole")
-interview, issued = interview_create(
-    creator=ivy, title="Cluster", kind="coding", creator_role="interviewer",
-    agenda=template_phases("coding"), scheduled_at=datetime(2030, 1, 1, tzinfo=UTC),
-    time_zone="UTC")
-token = next(i.token for i in issued if i.invitation.role == "candidate")
-invitation_accept(token=token, user=cole)
-print(json.dumps({"public_id": interview.public_id, "ivy": session(ivy), "cole": session(cole)}))
-"""
+# Kill rounds; raise MOCKROOM_CHAOS_ROUNDS for a longer soak.
+ROUNDS = int(os.environ.get("MOCKROOM_CHAOS_ROUNDS", "6"))
+WINDOW = 4  # commands a client keeps unacknowledged while pumping
+CAP = 24  # commands a spared client sends per round; keeps the log under RESUME_LIMIT
+MINUTE_MS = 60_000
+KIND_OF = {
+    "round.start": "round.started",
+    "timer.start": "timer.changed",
+    "timer.add_time": "timer.changed",
+    "note.add": "note.added",
+    "score.set": "score.set",
+    "board.update": "board.updated",
+}
 
 
-class Client:
-    """A room client that keeps what it saw and reconnects where it is told."""
-
-    def __init__(self, session_key: str, public_id: str) -> None:
-        self.cookie = f"sessionid={session_key}"
-        self.path = f"/ws/interviews/{public_id}/"
-        self.frames: list[dict] = []
-        self.acked: dict[str, int] = {}
-        self.ws = None
-
-    async def connect(self, port: int) -> dict:
-        self.ws = await websockets.connect(
-            f"ws://127.0.0.1:{port}{self.path}",
-            additional_headers={"Origin": ORIGIN, "Cookie": self.cookie},
-            open_timeout=10,
-        )
-        return await self.expect(lambda f: f["type"] == "snapshot")
-
-    async def expect(self, match, within: float = 10) -> dict:
-        async with asyncio.timeout(within):
-            while True:
-                frame = json.loads(await self.ws.recv())
-                self.frames.append(frame)
-                if match(frame):
-                    return frame
-
-    async def command(self, type_: str, id_: str, **fields) -> dict:
-        await self.ws.send(json.dumps({"type": type_, "id": id_, **fields}))
-        reply = await self.expect(lambda f: f.get("id") == id_ and f["type"] in ("ack", "error"))
-        if reply["type"] == "ack":
-            self.acked[id_] = reply["seq"]
-        return reply
-
-    def last_seq(self) -> int:
-        seqs = [f["seq"] for f in self.frames if f["type"] == "event"]
-        snaps = [f["seq"] for f in self.frames if f["type"] == "snapshot"]
-        return max(seqs + snaps + [0])
-
-
-def start_daphne(env: dict, port: int, log: Path) -> subprocess.Popen:
-    handle = open(log, "ab")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "mockroom.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-    )
-
-
-@pytest.fixture
-def cluster():
-    tmp = Path(tempfile.mkdtemp(prefix="mockroom-cluster-"))
-    with redis_server() as redis_url:
+@pytest.fixture(scope="module")
+def services():
+    """One PostgreSQL and one redis-server for the module, migrated once, with a round for
+    each test."""
+    with redis_server() as redis_url, postgres_server() as database_url:
         env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         env.update(
             DJANGO_SETTINGS_MODULE="mockroom.settings.test",
-            DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
+            DATABASE_URL=database_url,
             REDIS_URL=redis_url,
             PRESENCE_HEARTBEAT_SECONDS="0.5",
-            PRESENCE_TTL_SECONDS="2",
+            PRESENCE_TTL_SECONDS="3",
+            # The clients pump commands as fast as they are acknowledged, and reconnect after
+            # every kill: this file is about durability, not about the limits.
+            ROOM_RATE_PER_SECOND="1000",
+            ROOM_BURST="1000",
+            ROOM_CONNECTS_PER_MINUTE="600",
+            ROOM_CONNECT_BURST="100",
         )
-        subprocess.run(
-            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
-        )
-        made = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", SETUP],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        ids = json.loads(made.stdout.strip().splitlines()[-1])
-        ports = [free_port(), free_port()]
-        procs = [start_daphne(env, port, tmp / f"daphne-{port}.log") for port in ports]
-        try:
-            for port, proc in zip(ports, procs, strict=True):
-                wait_for_port(port, proc=proc, timeout=60)
-            yield ids, ports, procs
-        finally:
-            for proc in procs:
-                stop(proc)
+        yield env, migrate_and_create_rooms(env, ["chaos", "presence"])
 
 
-async def test_two_processes_share_the_room_and_survive_a_kill(cluster):
-    ids, (port_a, port_b), (proc_a, _) = cluster
-    ivy = Client(ids["ivy"], ids["public_id"])
-    cole = Client(ids["cole"], ids["public_id"])
-    await ivy.connect(port_a)
-    await cole.connect(port_b)
+@pytest.fixture
+def cluster(services, tmp_path):
+    """Two Daphne processes, started (not yet ready: `Cluster.ready` waits)."""
+    env, rooms = services
+    cluster = Cluster(env, tmp_path)
+    try:
+        yield cluster, rooms, [cluster.start(), cluster.start()]
+    finally:
+        cluster.stop()
 
-    # Presence crosses processes: the interviewer on A sees the candidate who joined on B.
-    joined = await ivy.expect(
-        lambda f: f.get("kind") == "presence.joined" and f["payload"]["role"] == "candidate"
+
+def client_of(room: dict[str, Any], name: str, log: RoomLog) -> RoomClient:
+    person = room[name]
+    return RoomClient(
+        name,
+        user_id=person["user_id"],
+        role=person["role"],
+        session=person["session"],
+        public_id=room["public_id"],
+        log=log,
     )
-    assert joined["payload"]["name"] == "Cole"
 
-    # Timer commands cross too.
-    assert (await ivy.command("round.start", "k1"))["type"] == "ack"
-    assert (await ivy.command("timer.start", "k2"))["type"] == "ack"
-    assert (await ivy.command("timer.add_time", "k3", minutes=3))["type"] == "ack"
-    seen = await cole.expect(lambda f: f.get("seq") == ivy.acked["k3"])
-    assert seen["payload"]["timer"]["added_ms"][0] == 180_000
-    assert seen["payload"]["timer"]["running"] is True
 
-    # Kill process A without warning; its client reconnects to B and resumes.
-    last = ivy.last_seq()
-    os.kill(proc_a.pid, signal.SIGKILL)
-    proc_a.wait(timeout=10)
-    await ivy.connect(port_b)
-    await ivy.ws.send(json.dumps({"type": "resume", "id": "k4", "last_seq": last}))
-    await ivy.expect(lambda f: f.get("id") == "k4")
-    assert (await ivy.command("timer.next", "k5"))["type"] == "ack"
-    # Re-sending a command whose ack may have been lost is safe: applied once.
-    again = await ivy.command("timer.next", "k5")
-    assert again["duplicate"] is True and again["seq"] == ivy.acked["k5"]
+class Traffic:
+    """Commands that stay valid however often they are applied: the interviewer adds a
+    minute, writes notes, scores and draws; the candidate draws. Each seat draws its own
+    element with a version that only grows, so every board update is news to the server."""
 
-    # Every acknowledged event is in the log that B serves.
-    await cole.ws.send(json.dumps({"type": "resume", "id": "k6", "last_seq": 0}))
-    replay = await cole.expect(lambda f: f.get("id") == "k6")
-    logged = {e["seq"] for e in replay["events"]}
-    assert set(ivy.acked.values()) <= logged
-    assert [e["seq"] for e in replay["events"]] == sorted(logged)
+    def __init__(self, rng: random.Random, criterion: dict[str, Any]) -> None:
+        self.rng = rng
+        self.criterion = criterion["key"]
+        self.scores = [level["score"] for level in criterion["levels"]]
+        self.numbers: dict[str, int] = {}
+        self.versions: dict[str, int] = {}
 
-    # The dead process's connection is swept by the TTL; the interviewer shows one live tab.
-    async with asyncio.timeout(20):
-        while True:
-            await asyncio.sleep(0.5)
-            probe = Client(ids["cole"], ids["public_id"])
-            snapshot = await probe.connect(port_b)
-            await probe.ws.close()
-            ivy_presence = [p for p in snapshot["presence"] if p["role"] == "interviewer"]
-            if ivy_presence and ivy_presence[0]["connections"] == 1:
-                break
-    await ivy.ws.close()
-    await cole.ws.close()
+    def next_id(self, client: RoomClient) -> str:
+        self.numbers[client.name] = self.numbers.get(client.name, 0) + 1
+        return f"{client.name}-{self.numbers[client.name]}"
+
+    def board_update(self, client: RoomClient, id_: str) -> dict[str, Any]:
+        element = f"{client.name}-shape"
+        version = self.versions[element] = self.versions.get(element, 0) + 1
+        shape = {
+            "id": element,
+            "type": "rectangle",
+            "version": version,
+            "versionNonce": self.rng.randrange(2**31),
+            "isDeleted": False,
+            "index": "a0" if client.role == "interviewer" else "a1",
+            "x": version,
+            "y": 0,
+            "width": 40,
+            "height": 20,
+        }
+        return {"type": "board.update", "id": id_, "elements": [shape]}
+
+    def for_client(self, client: RoomClient) -> Callable[[], dict[str, Any]]:
+        def next_command() -> dict[str, Any]:
+            id_ = self.next_id(client)
+            if client.role != "interviewer":
+                return self.board_update(client, id_)
+            pick = self.rng.random()
+            if pick < 0.4:
+                return {"type": "timer.add_time", "id": id_, "minutes": 1}
+            if pick < 0.6:
+                return {"type": "note.add", "id": id_, "text": f"note {id_}"}
+            if pick < 0.8:
+                score = self.rng.choice(self.scores)
+                return {"type": "score.set", "id": id_, "criterion": self.criterion,
+                        "score": score, "comment": f"comment {id_}"}  # fmt: skip
+            return self.board_update(client, id_)
+
+        return next_command
+
+
+async def move(log: RoomLog, client: RoomClient, to: Any) -> None:
+    """Leave cleanly, join another process, and catch up with a resume."""
+    await client.close()
+    last_seq = client.resume_point()
+    await client.connect(to)
+    await assert_resume_is_exact(log, client, last_seq, await client.resume(last_seq))
+
+
+async def kill_round(
+    cluster: Cluster,
+    log: RoomLog,
+    clients: list[RoomClient],
+    traffic: Traffic,
+    rng: random.Random,
+    number: int,
+) -> dict[str, Any]:
+    """Both seats pump commands; one process is killed at a random moment. Its clients
+    reconnect to the survivor, resume, and resend what was never acknowledged."""
+    homes = [d for d in cluster.live if any(c.daphne is d for c in clients)]
+    victim = rng.choice(homes)
+    survivor = next(d for d in cluster.live if d is not victim)
+    hit = [c for c in clients if c.daphne is victim]
+    # The kill comes after a random number of acks to a client it hits, plus up to 0.1 s.
+    # The clients it hits pump until then, so there are always commands in flight.
+    trigger, trigger_acks = rng.choice(hit), rng.randint(1, 8)
+    for client in clients:
+        client.acks_counted = 0
+    pumps = {
+        client: asyncio.create_task(
+            client.pump(
+                traffic.for_client(client), window=WINDOW, cap=None if client in hit else CAP
+            )
+        )
+        for client in clients
+    }
+    await trigger.wait(lambda: trigger.acks_counted >= trigger_acks)
+    await asyncio.sleep(rng.uniform(0, 0.1))
+    # From here on the hit clients read nothing and send nothing.
+    frozen = {}
+    for client in hit:
+        frozen[client] = client.freeze()
+        pumps.pop(client).cancel()
+    acks_lost = number % 2 == 0
+    if acks_lost:
+        # Every other round the kill waits until the server has applied at least one of each
+        # hit client's unacknowledged commands: those acks die with the connection.
+        async def applied_some() -> bool:
+            return all([await log.applied(c, r.in_flight) for c, r in frozen.items()])
+
+        await eventually(applied_some, within=30)
+    cluster.kill(victim)
+    replacement = cluster.start()
+
+    for client, record in frozen.items():
+        assert record.in_flight, f"round {number}: {client.name} had nothing in flight"
+        await client.abandon()
+        await client.connect(survivor)
+
+    # A commit the dead process had already sent may still land; wait until PostgreSQL
+    # has closed all of its sessions, so what is in the log now is final for it.
+    async def sessions_closed() -> bool:
+        return await log.sessions(victim) == 0
+
+    await eventually(sessions_closed, within=30)
+
+    duplicates = fresh = 0
+    for client, record in frozen.items():
+        before = await log.applied(client, record.in_flight)
+        reply = await client.resume(record.last_seq)
+        await assert_resume_is_exact(log, client, record.last_seq, reply)
+        await client.resend(record.in_flight)
+        after = await log.applied(client, record.in_flight)
+        for message_id in record.in_flight:
+            assert message_id in client.acks, (message_id, client.errors)
+            ack = client.acks[message_id][-1]
+            assert after.get(message_id) == [ack["seq"]], (message_id, after.get(message_id), ack)
+            if message_id in before:
+                assert before[message_id] == [ack["seq"]]
+                assert ack["duplicate"] is True, (message_id, ack)
+                duplicates += 1
+            else:
+                assert ack["duplicate"] is False, (message_id, ack)
+                fresh += 1
+    if acks_lost:
+        assert duplicates >= len(frozen)
+    for client, pump in pumps.items():
+        await client.stop_pump()
+        await pump
+        await client.settle()
+    await cluster.ready(replacement)
+    for client in clients:
+        assert client.seen_before_durable == [], client.seen_before_durable
+    summary = {
+        "round": number,
+        "killed": victim.name,
+        "in_flight": {c.name: len(r.in_flight) for c, r in frozen.items()},
+        "applied_before_the_kill": duplicates,
+        "applied_on_resend": fresh,
+    }
+    print(summary)
+    return summary
+
+
+async def test_kills_mid_command_lose_no_ack_and_resume_returns_exactly_the_missed_events(
+    cluster,
+):
+    cluster, rooms, starting = cluster
+    room = rooms["chaos"]
+    seed = int(os.environ.get("MOCKROOM_CHAOS_SEED") or random.SystemRandom().randrange(2**32))
+    print(f"chaos seed {seed} (MOCKROOM_CHAOS_SEED={seed} repeats the choices)")
+    rng = random.Random(seed)
+    for daphne in starting:
+        await cluster.ready(daphne)
+    log = await RoomLog.open(cluster.env["DATABASE_URL"], room["interview_id"])
+    ivy, cole = client_of(room, "ivy", log), client_of(room, "cole", log)
+    clients = [ivy, cole]
+    try:
+        first = await ivy.connect(starting[0])
+        await cole.connect(starting[1])
+        assert (await ivy.command("round.start", "ivy-start"))["type"] == "ack"
+        assert (await ivy.command("timer.start", "ivy-timer"))["type"] == "ack"
+        traffic = Traffic(rng, first["rubric"]["criteria"][0])
+
+        rounds = []
+        for number in range(1, ROUNDS + 1):
+            # Mostly one seat per process, so commands and events cross between them;
+            # sometimes both on one process, so one kill takes both seats down.
+            a, b = cluster.live
+            if rng.random() < 0.75:
+                if ivy.daphne is cole.daphne:
+                    mover = rng.choice(clients)
+                    await move(log, mover, b if mover.daphne is a else a)
+            elif ivy.daphne is not cole.daphne:
+                mover = rng.choice(clients)
+                other = cole if mover is ivy else ivy
+                await move(log, mover, other.daphne)
+            rounds.append(await kill_round(cluster, log, clients, traffic, rng, number))
+
+        # Everyone catches up with a last resume, then the log is the judge.
+        for client in clients:
+            last_seq = client.resume_point()
+            await assert_resume_is_exact(log, client, last_seq, await client.resume(last_seq))
+        rows = await log.rows()
+        by_seq = {row["seq"]: row for row in rows}
+
+        for client in clients:
+            assert client.errors == [], client.errors
+            # Nothing was seen, live, before it was in the log: not an event, not an ack.
+            assert client.seen_before_durable == [], client.seen_before_durable
+            # Live events and its own resumes gave the client every event it may see.
+            visible = {r["seq"]: row_view(r) for r in await log.visible_to(client)}
+            missed = [s for s in visible if s > client.base_seq and s not in client.events]
+            assert missed == [], f"{client.name} never received {missed}"
+            for seq, frame in client.events.items():
+                assert event_view(frame) == visible.get(seq), f"{client.name}: seq {seq}"
+
+            # Every command was acknowledged (some only after a resend) and is in the log
+            # exactly once, with the seq every one of its acks named.
+            applied = await log.applied(client, list(client.sent))
+            for message_id, message in client.sent.items():
+                seqs = {ack["seq"] for ack in client.acks.get(message_id, [])}
+                assert len(seqs) == 1, (message_id, client.acks.get(message_id))
+                assert applied.get(message_id) == list(seqs), (message_id, applied.get(message_id))
+                assert by_seq[seqs.pop()]["kind"] == KIND_OF[message["type"]]
+            # Applied once each means nothing else of the client's is in the log.
+            own = {r["client_msg_id"] for r in rows if r["actor_id"] == client.user_id}
+            assert own - {None} == set(client.sent)
+
+            # A resume from 0 on a surviving process gives back the whole visible log, and
+            # every event in it as the client first received it.
+            everything = await client.resume(0)
+            await assert_resume_is_exact(log, client, 0, everything)
+            replayed = {e["seq"] for e in everything["events"]}
+            assert {a[-1]["seq"] for a in client.acks.values()} <= replayed
+            assert client.conflicts == [], client.conflicts
+
+        # The log's own chains: every stream's prev points at its previous event.
+        heads: dict[tuple[str, int | None], int] = {}
+        for row in rows:
+            stream = (row["audience"], row["audience_user_id"])
+            assert row["prev"] == heads.get(stream, 0), row
+            heads[stream] = row["seq"]
+        assert [row["seq"] for row in rows] == list(range(1, len(rows) + 1))
+
+        # State agrees with the commands applied once each.
+        sent = [m for c in clients for m in c.sent.values()]
+        added = sum(1 for m in sent if m["type"] == "timer.add_time")
+        assert sum((await log.state())["timer"]["added_ms"]) == added * MINUTE_MS
+        assert await log.notes_by(ivy) == sum(1 for m in sent if m["type"] == "note.add")
+        assert await log.board_versions() == traffic.versions
+
+        # Sweeps removed the dead processes' connections and kept the live ones.
+        async def one_connection_each() -> bool:
+            return await log.presence() == {ivy.user_id: 1, cole.user_id: 1}
+
+        await eventually(one_connection_each, within=20)
+
+        # Both sides of a resend were exercised: commands the dead process had applied
+        # (answered as duplicates) and commands it never got to (applied now).
+        assert sum(r["applied_before_the_kill"] for r in rounds) > 0
+        assert sum(r["applied_on_resend"] for r in rounds) > 0
+        assert cluster.tracebacks() == []
+    finally:
+        for client in clients:
+            if client.ws is not None:
+                client.ws.transport.abort()
+        await log.close()
+
+
+async def test_presence_crosses_processes_and_a_killed_process_is_swept(cluster):
+    cluster, rooms, (a, b) = cluster
+    room = rooms["presence"]
+    await cluster.ready(a)
+    await cluster.ready(b)
+    log = await RoomLog.open(cluster.env["DATABASE_URL"], room["interview_id"])
+    ivy, cole = client_of(room, "ivy", log), client_of(room, "cole", log)
+    try:
+        await cole.connect(b)
+        await ivy.connect(a)
+
+        # The candidate on B sees the interviewer who joined on A.
+        joined = await cole.wait_for_event(
+            lambda e: e["kind"] == "presence.joined" and e["actor"]["user_id"] == ivy.user_id
+        )
+        assert joined["payload"]["name"] == "Ivy"
+
+        # Timer commands cross too.
+        await ivy.command("round.start", "k1")
+        await ivy.command("timer.start", "k2")
+        added = await ivy.command("timer.add_time", "k3", minutes=3)
+        seen = await cole.wait_for_event(lambda e: e["seq"] == added["seq"])
+        assert seen["payload"]["timer"]["added_ms"][0] == 3 * MINUTE_MS
+        assert seen["payload"]["timer"]["running"] is True
+
+        # A dies without a word. B's sweep drops the dead connection and says so. The
+        # candidate's connection is older than the interviewer's last sign of life, so only
+        # B's heartbeat can have kept it through that sweep.
+        frozen = ivy.freeze()
+        cluster.kill(a)
+        await ivy.abandon()
+        left = await cole.wait_for_event(
+            lambda e: e["kind"] == "presence.left" and e["actor"]["user_id"] == ivy.user_id
+        )
+        assert left["payload"]["connections"] == 0
+        assert await log.presence() == {cole.user_id: 1}
+
+        # The interviewer comes back through B and catches up, the sweep included.
+        await ivy.connect(b)
+        reply = await ivy.resume(frozen.last_seq)
+        await assert_resume_is_exact(log, ivy, frozen.last_seq, reply)
+        assert left["seq"] in [e["seq"] for e in reply["events"]]
+        back = await cole.wait_for_event(
+            lambda e: (
+                e["kind"] == "presence.joined"
+                and e["actor"]["user_id"] == ivy.user_id
+                and e["seq"] > left["seq"]
+            )
+        )
+        assert back["payload"]["connections"] == 1
+        assert await log.presence() == {ivy.user_id: 1, cole.user_id: 1}
+        # The sweep took only the dead: the candidate, alive on B, never left.
+        gone = [r for r in await log.rows() if r["kind"] == "presence.left"]
+        assert [r["actor_id"] for r in gone] == [ivy.user_id]
+        assert ivy.seen_before_durable == cole.seen_before_durable == []
+        assert cluster.tracebacks() == []
+    finally:
+        for client in (ivy, cole):
+            if client.ws is not None:
+                client.ws.transport.abort()
+        await log.close()
