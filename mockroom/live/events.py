@@ -74,9 +74,14 @@ def group_for(event: RoomEvent, public_id: str) -> str:
 
 
 def lock_room_state(interview: Interview) -> RoomState:
-    """The round's state row, locked for this transaction (created on first use)."""
-    RoomState.objects.get_or_create(interview=interview)
-    return RoomState.objects.select_for_update().get(interview=interview)
+    """The round's state row, locked for this transaction (created on first use), with the
+    round itself read under the same lock (`state.interview` is fresh)."""
+    locked = RoomState.objects.select_for_update(of=("self",)).select_related("interview")
+    state = locked.filter(interview=interview).first()
+    if state is None:  # first event of the round; creation may race, get_or_create copes
+        RoomState.objects.get_or_create(interview=interview)
+        state = locked.get(interview=interview)
+    return state
 
 
 def append_events(

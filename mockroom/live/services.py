@@ -77,7 +77,7 @@ def room_command(
     ).first()
     if earlier is not None:
         return CommandResult(seq=earlier.seq, duplicate=True)
-    interview = Interview.objects.get(pk=interview.pk)  # fresh status under the lock
+    interview = state.interview  # read under the lock: its status is current
     now_ms = to_millis(now())
     timer = timer_state(state, interview)
     base = {

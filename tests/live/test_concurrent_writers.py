@@ -55,7 +55,15 @@ class Writer:
 
 
 def rect(element_id: str) -> dict:
-    return {"id": element_id, "type": "rectangle", "version": 1, "versionNonce": 11}
+    # As the consumer hands it on: the protocol model's dump, defaults filled in.
+    return {
+        "id": element_id,
+        "type": "rectangle",
+        "version": 1,
+        "versionNonce": 11,
+        "isDeleted": False,
+        "index": None,
+    }
 
 
 def _run(interview_id: int, writers: list[Writer]) -> None:
