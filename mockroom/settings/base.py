@@ -115,7 +115,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": env("CHANNEL_LAYER_BACKEND", "channels_redis.core.RedisChannelLayer"),
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # channels_redis waits for messages with a 5 s blocking pop; redis-py 8's default
+            # 5 s socket timeout would kill every idle consumer (1011). Wait longer than it.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
     CACHES = {
