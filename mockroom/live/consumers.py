@@ -26,6 +26,7 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_NOT_PARTICIPANT = 4003
 CLOSE_ABUSE = 4008
 CLOSE_LOGGED_OUT = 4001
+CLOSE_SESSION_CHANGED = 4002
 CLOSE_TOO_MANY_CONNECTIONS = 4029
 
 
@@ -292,7 +293,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_frame(message["event"])
 
     async def session_ended(self, message: dict[str, Any]) -> None:
-        await self.close(code=CLOSE_LOGGED_OUT)
+        await self.close(code=int(message.get("code", CLOSE_LOGGED_OUT)))
 
 
 def _find_participant(public_id: str, user_id: int):

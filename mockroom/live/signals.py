@@ -5,8 +5,10 @@ with. Two things end sessions: logging out, and a change to the account that Dja
 session check (`get_session_auth_hash`, which Channels' AuthMiddleware verifies on every
 connect) or the auth backend refuses from then on: a new password hash (change, reset, an
 admin setting it, `set_password` anywhere, a hash upgrade), deactivation, deletion. Each
-closes all of that user's sockets (the `user.<id>` group) with 4001; reconnecting works
-only with a session that is still valid, so a stolen session gets 4401.
+closes all of that user's sockets (the `user.<id>` group): logging out and deletion with
+4001 (final), a changed account with 4002, on which clients reconnect. Reconnecting works
+only with a session that is still valid: the browser that changed the password (Django gave
+it the new hash) is back at once, a stolen session gets 4401.
 """
 
 from __future__ import annotations
@@ -21,18 +23,18 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .consumers import user_group
+from .consumers import CLOSE_LOGGED_OUT, CLOSE_SESSION_CHANGED, user_group
 
 # The columns whose change ends every session of the user.
 SESSION_FIELDS = ("password", "is_active")
 
 
-def close_user_sockets(user_id: int) -> None:
+def close_user_sockets(user_id: int, code: int = CLOSE_LOGGED_OUT) -> None:
     """Close every open socket of this user, in every process (through the channel layer)."""
     layer = get_channel_layer()
     if layer is None:
         return
-    async_to_sync(layer.group_send)(user_group(user_id), {"type": "session.ended"})
+    async_to_sync(layer.group_send)(user_group(user_id), {"type": "session.ended", "code": code})
 
 
 @receiver(user_logged_out)
@@ -68,7 +70,9 @@ def close_sockets_of_invalidated_sessions(sender, instance, raw: bool = False, *
     user_id = instance.pk
     # Once the new hash is committed: a socket that reconnects at once is checked against it.
     # Robust: a channel layer that can't be reached must not fail the password change.
-    transaction.on_commit(lambda: close_user_sockets(user_id), robust=True)
+    transaction.on_commit(
+        lambda: close_user_sockets(user_id, code=CLOSE_SESSION_CHANGED), robust=True
+    )
 
 
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL)

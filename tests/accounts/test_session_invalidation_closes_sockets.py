@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_PASSWORD = "a-brand-new-passphrase-42"
 LOGGED_OUT = 4001
+SESSION_CHANGED = 4002
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ async def test_changing_the_password_closes_the_other_sessions_sockets_and_refus
     )
 
     assert response.status_code == 302
-    assert await close_code(thief) == LOGGED_OUT
+    assert await close_code(thief) == SESSION_CHANGED
     # The stolen session can't come back...
     _, code = await sockets(stolen, interview)
     assert code == 4401
@@ -164,8 +165,11 @@ async def test_every_way_of_ending_the_sessions_closes_the_users_sockets(
 
     await invalidate(await User.objects.aget(pk=cole.pk))
 
-    assert await close_code(tab1) == LOGGED_OUT
-    assert await close_code(tab2) == LOGGED_OUT
+    # A deleted account is gone for good (4001); any other change asks clients to reconnect
+    # (4002), and the server decides on the reconnect.
+    expected = LOGGED_OUT if invalidate is delete else SESSION_CHANGED
+    assert await close_code(tab1) == expected
+    assert await close_code(tab2) == expected
     _, code = await sockets(cookie, interview)
     assert code == 4401
     await assert_still_open(otto)
