@@ -6,6 +6,17 @@ export const PROTOCOL_VERSION = 1;
 
 export const MAX_FRAME_BYTES = 524288;
 
+/** An element the merge accepted, as stored: the server always fills in `isDeleted` and `index`; the rest of the element is the client's own. */
+export interface AcceptedElement {
+  id: string;
+  type: string;
+  version: number;
+  versionNonce: number;
+  isDeleted: boolean;
+  index: string | null;
+  [key: string]: unknown;
+}
+
 /** Your message `id` was applied and is durable as event `seq`. `duplicate` is true when the same id was seen before: nothing was applied twice. */
 export interface Ack {
   type: "ack";
@@ -22,12 +33,56 @@ export interface BoardElement {
   versionNonce: number;
   isDeleted?: boolean;
   index?: string | null;
+  [key: string]: unknown;
+}
+
+/** A `board.file_added` event (payload: `BoardFileAddedPayload`). */
+export interface BoardFileAddedEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "board.file_added";
+  payload: BoardFileAddedPayload;
+}
+
+/** `board.file_added`: an image was uploaded for the board; fetch it from `url`. */
+export interface BoardFileAddedPayload {
+  id: string;
+  mimeType: "image/png" | "image/jpeg" | "image/gif" | "image/webp";
+  url: string;
 }
 
 export interface BoardFileOut {
   id: string;
   mimeType: string;
   url: string;
+}
+
+/** A `board.final_saved` event (payload: `BoardFinalSavedPayload`). */
+export interface BoardFinalSavedEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "board.final_saved";
+  payload: BoardFinalSavedPayload;
+}
+
+/** `board.final_saved`: the final board was saved for the report; `png` and `svg` are where its images are. */
+export interface BoardFinalSavedPayload {
+  png: string;
+  svg: string;
 }
 
 /** The whole board: every element including tombstones, and the uploaded images. `checksum` is FNV-1a (32 bit, lowercase hex) over `"<id>:<version> "` of every element, sorted by id. */
@@ -55,6 +110,26 @@ export interface BoardUpdate {
   type: "board.update";
   id: string;
   elements: BoardElement[];
+}
+
+/** A `board.updated` event (payload: `BoardUpdatedPayload`). */
+export interface BoardUpdatedEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "board.updated";
+  payload: BoardUpdatedPayload;
+}
+
+/** `board.updated`: the elements of a `board.update` that won the merge (never empty). Apply them with the same rule; tombstones (`isDeleted`) included. */
+export interface BoardUpdatedPayload {
+  elements: AcceptedElement[];
 }
 
 /** Anyone: the checksum of your whole scene (see `board_checksum` in the docs). When it differs from the server's, the answer is `board.state` with the full board; otherwise an `ack`. */
@@ -98,20 +173,6 @@ export interface ErrorFrame {
   message: string;
 }
 
-/** One entry of the room's event log, in `seq` order. `kind` says what happened, and the payload by kind is: `round.started` {status, started_at}; `round.ended` {status, ended_at, timer}; `timer.changed` {command, timer}; `presence.joined` and `presence.left` {user_id, name, role, connections} (connections left; 0 means gone); `board.updated` {elements} (the accepted elements); `board.file_added` {id, mimeType, url}; `board.final_saved` {png, svg} (URLs of the final board images); `score.set` {criterion, score, comment} (stream `me`: your own scores only); `note.added` {id, text, elapsed_ms, phase_index, phase_name, at} (stream `me`); `rubric.visibility` {hidden, rubric} (rubric is null when hidden; staff keep the one they have); `prompt.revealed` {text}. */
-export interface EventFrame {
-  type: "event";
-  seq: number;
-  stream: "all" | "me";
-  /** The seq of the previous event in the same stream (0: none). */
-  prev: number;
-  kind: "round.started" | "round.ended" | "timer.changed" | "presence.joined" | "presence.left" | "board.updated" | "board.file_added" | "board.final_saved" | "score.set" | "note.added" | "rubric.visibility" | "prompt.revealed";
-  actor: PersonOut | null;
-  /** Server ms since the epoch. */
-  at: number;
-  payload: Record<string, unknown>;
-}
-
 /** The answer to `resume`: the missed events you may see, oldest first. */
 export interface Events {
   type: "events";
@@ -141,6 +202,31 @@ export interface NoteAdd {
   type: "note.add";
   id: string;
   text: string;
+}
+
+/** A `note.added` event (payload: `NoteAddedPayload`). */
+export interface NoteAddedEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "note.added";
+  payload: NoteAddedPayload;
+}
+
+/** `note.added`: your own private note, stamped with the round's elapsed time and the phase it was taken in. Nobody else ever sees it. */
+export interface NoteAddedPayload {
+  id: number;
+  text: string;
+  elapsed_ms: number;
+  phase_index: number;
+  phase_name: string;
+  at: number;
 }
 
 export interface NoteOut {
@@ -183,6 +269,54 @@ export interface Pong {
   server_time: number;
 }
 
+/** A `presence.joined` event (payload: `PresenceJoinedPayload`). */
+export interface PresenceJoinedEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "presence.joined";
+  payload: PresenceJoinedPayload;
+}
+
+/** `presence.joined`: someone opened a connection to the room (a tab or a device); `connections` is how many they have open now, 1 when they just arrived. */
+export interface PresenceJoinedPayload {
+  user_id: number;
+  name: string;
+  role: "interviewer" | "candidate" | "observer";
+  /** Open connections after this one opened. */
+  connections: number;
+}
+
+/** A `presence.left` event (payload: `PresenceLeftPayload`). */
+export interface PresenceLeftEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "presence.left";
+  payload: PresenceLeftPayload;
+}
+
+/** `presence.left`: someone closed a connection; `connections` is how many they still have open, 0 when they are gone. */
+export interface PresenceLeftPayload {
+  user_id: number;
+  name: string;
+  role: "interviewer" | "candidate" | "observer";
+  /** Open connections left; 0: gone. */
+  connections: number;
+}
+
 export interface PresenceOut {
   user_id: number;
   name: string;
@@ -206,6 +340,26 @@ export interface PromptReveal {
   id: string;
 }
 
+/** A `prompt.revealed` event (payload: `PromptRevealedPayload`). */
+export interface PromptRevealedEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "prompt.revealed";
+  payload: PromptRevealedPayload;
+}
+
+/** `prompt.revealed`: the prompt's candidate-facing text, shown to the candidate. Hints, notes and solution never travel in an event. */
+export interface PromptRevealedPayload {
+  text: string;
+}
+
 /** Ask for every event after `last_seq` you may see, after a reconnect or a gap. The answer is `events`, or a fresh `snapshot` when you are too far behind. */
 export interface Resume {
   type: "resume";
@@ -219,10 +373,55 @@ export interface RoundEnd {
   id: string;
 }
 
+/** A `round.ended` event (payload: `RoundEndedPayload`). */
+export interface RoundEndedEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "round.ended";
+  payload: RoundEndedPayload;
+}
+
+/** `round.ended`: the interviewer ended the round at `ended_at`; the timer has stopped and the room is read-only from now on. */
+export interface RoundEndedPayload {
+  status: "ended";
+  /** Server ms since the epoch. */
+  ended_at: number;
+  timer: TimerOut;
+}
+
 /** Interviewer: start the round (scheduled → live). */
 export interface RoundStart {
   type: "round.start";
   id: string;
+}
+
+/** A `round.started` event (payload: `RoundStartedPayload`). */
+export interface RoundStartedEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "round.started";
+  payload: RoundStartedPayload;
+}
+
+/** `round.started`: the interviewer started the round; it is live from `started_at`. */
+export interface RoundStartedPayload {
+  status: "live";
+  /** Server ms since the epoch. */
+  started_at: number;
 }
 
 /** The round's rubric: criteria with their anchored levels (never any score). */
@@ -238,6 +437,27 @@ export interface RubricVisibility {
   hidden: boolean;
 }
 
+/** A `rubric.visibility` event (payload: `RubricVisibilityPayload`). */
+export interface RubricVisibilityEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "rubric.visibility";
+  payload: RubricVisibilityPayload;
+}
+
+/** `rubric.visibility`: the interviewer hid the rubric from the candidate (`rubric` null) or showed it again (`rubric` is the round's rubric, null if it has none). Staff keep the rubric they have. */
+export interface RubricVisibilityPayload {
+  hidden: boolean;
+  rubric: RubricOut | null;
+}
+
 export interface ScoreOut {
   criterion: string;
   score: number | null;
@@ -251,6 +471,28 @@ export interface ScoreSet {
   criterion: string;
   score?: number | null;
   comment?: string;
+}
+
+/** A `score.set` event (payload: `ScoreSetPayload`). */
+export interface ScoreSetEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "score.set";
+  payload: ScoreSetPayload;
+}
+
+/** `score.set`: your own live score for one criterion, on every tab of yours; `score` null means cleared. Nobody else ever sees it. */
+export interface ScoreSetPayload {
+  criterion: string;
+  score: number | null;
+  comment: string;
 }
 
 /** Sent on connect and when a resume is too far behind: everything your role may see. */
@@ -292,6 +534,27 @@ export interface TimerAddTime {
   minutes: number;
 }
 
+/** A `timer.changed` event (payload: `TimerChangedPayload`). */
+export interface TimerChangedEvent {
+  type: "event";
+  seq: number;
+  /** `me` for the kinds only their author sees (`note.added`, `score.set`), else `all`. */
+  stream: "all" | "me";
+  /** The seq of the previous event in the same stream (0: none). */
+  prev: number;
+  actor: PersonOut | null;
+  /** Server ms since the epoch. */
+  at: number;
+  kind: "timer.changed";
+  payload: TimerChangedPayload;
+}
+
+/** `timer.changed`: the interviewer's timer `command` and the timer it produced. */
+export interface TimerChangedPayload {
+  command: "timer.start" | "timer.pause" | "timer.resume" | "timer.next" | "timer.previous" | "timer.reset" | "timer.add_time";
+  timer: TimerOut;
+}
+
 /** Interviewer: start, pause or resume the timer, move to the next or previous phase, or reset it to the first phase with nothing spent. */
 export interface TimerCommand {
   type: "timer.start" | "timer.pause" | "timer.resume" | "timer.next" | "timer.previous" | "timer.reset";
@@ -302,8 +565,11 @@ export interface TimerCommand {
 export interface TimerOut {
   phase_index: number;
   running: boolean;
+  /** Set exactly while the timer runs. */
   anchor_ms: number | null;
+  /** One per phase. */
   phase_spent_ms: number[];
+  /** One per phase. */
   added_ms: number[];
 }
 
@@ -319,7 +585,15 @@ export interface Viewport {
 
 export type ClientMessage = Ping | Resume | RoundStart | RoundEnd | TimerCommand | TimerAddTime | BoardUpdate | BoardVerify | Cursor | Viewport | ScoreSet | NoteAdd | RubricVisibility | PromptReveal;
 
-export type ServerMessage = Snapshot | EventFrame | Events | Ack | ErrorFrame | Pong | BoardState | Ephemeral;
+/** An `event` frame: a union on `kind`, so checking `kind` narrows `payload`. */
+export type EventFrame = RoundStartedEvent | RoundEndedEvent | TimerChangedEvent | PresenceJoinedEvent | PresenceLeftEvent | BoardUpdatedEvent | BoardFileAddedEvent | BoardFinalSavedEvent | ScoreSetEvent | NoteAddedEvent | RubricVisibilityEvent | PromptRevealedEvent;
+
+export type EventKind = EventFrame["kind"];
+
+/** The payload of one kind of event. */
+export type EventPayload<K extends EventKind> = Extract<EventFrame, { kind: K }>["payload"];
+
+export type ServerMessage = EventFrame | Snapshot | Events | Ack | ErrorFrame | Pong | BoardState | Ephemeral;
 
 export const ALLOWED_ROLES: Record<ClientMessage["type"], readonly string[]> = {
   "ping": [

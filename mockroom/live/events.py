@@ -14,12 +14,14 @@ from typing import Any
 import orjson
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
+from pydantic import ValidationError
 
 from mockroom.core.clock import now, to_millis
 from mockroom.interviews.models import Interview
 
-from . import visibility
+from . import protocol, visibility
 from .bounds import json_problem
 from .models import RoomEvent, RoomState
 
@@ -27,6 +29,12 @@ from .models import RoomEvent, RoomState
 class EventNotStorable(ValueError):
     """An event whose payload could not be stored, serialized again or sent: refused whole,
     so that nothing in the log can break a later broadcast or resume."""
+
+
+class EventPayloadMismatch(RuntimeError):
+    """A producer built a payload that its kind's model in `protocol.EVENT_PAYLOADS` refuses
+    (or a kind with no model): a bug in the server, not the client's fault. Only raised
+    while `settings.ROOM_VALIDATE_EVENT_PAYLOADS` is on, as it is in tests."""
 
 
 @dataclass
@@ -95,6 +103,7 @@ def append_events(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("append_events must run inside transaction.atomic()")
     states = dict(states or {})
+    validate = settings.ROOM_VALIDATE_EVENT_PAYLOADS
     rows: list[RoomEvent] = []
     touched: dict[int, RoomState] = {}
     for new in events:
@@ -102,9 +111,11 @@ def append_events(
         if problem is not None:
             raise EventNotStorable(problem)
         try:
-            orjson.dumps(new.payload)
+            encoded = orjson.dumps(new.payload)
         except (TypeError, orjson.JSONEncodeError) as error:
             raise EventNotStorable(f"payload: {error}") from None
+        if validate:
+            check_payload(new.kind, encoded)
         state = states.get(new.interview.pk) or lock_room_state(new.interview)
         states[new.interview.pk] = state
         touched[new.interview.pk] = state
@@ -134,6 +145,19 @@ def append_events(
     frames = [(group_for(row, public_ids[row.interview_id]), event_frame(row)) for row in rows]
     transaction.on_commit(lambda: broadcast(frames))
     return rows
+
+
+def check_payload(kind: str, encoded: bytes) -> None:
+    """Check a payload, as JSON (what is stored and sent), against its kind's model. Strict:
+    nothing may be coerced (`"3"` or `3.0` for an int), and every field is required, so what
+    passes is exactly what a client may rely on."""
+    model = protocol.EVENT_PAYLOADS.get(kind)
+    if model is None:
+        raise EventPayloadMismatch(f"no payload model for event kind {kind!r} in the protocol")
+    try:
+        model.model_validate_json(encoded, strict=True)
+    except ValidationError as error:
+        raise EventPayloadMismatch(f"{kind} payload: {error}") from None
 
 
 def viewer_stream(event: RoomEvent) -> str:

@@ -8,10 +8,13 @@ Every message is a JSON object with a `type`. Client messages that change state 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import functools
+import operator
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model, model_validator
 
+from . import visibility
 from .bounds import INT32_MAX, INT32_MIN
 
 PROTOCOL_VERSION = 1
@@ -371,11 +374,21 @@ class TimerOut(Message):
     `agenda[phase_index].minutes*60000 + added_ms[i] - (phase_spent_ms[i] +
     (running ? server_now - anchor_ms : 0))`, negative meaning overtime."""
 
-    phase_index: int
+    phase_index: int = Field(ge=0)
     running: bool
-    anchor_ms: int | None
-    phase_spent_ms: list[int]
-    added_ms: list[int]
+    anchor_ms: int | None = Field(description="Set exactly while the timer runs.")
+    phase_spent_ms: list[Annotated[int, Field(ge=0)]] = Field(description="One per phase.")
+    added_ms: list[Annotated[int, Field(ge=0)]] = Field(description="One per phase.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if len(self.phase_spent_ms) != len(self.added_ms):
+            raise ValueError("phase_spent_ms and added_ms have one entry per phase")
+        if not self.phase_index < max(len(self.added_ms), 1):
+            raise ValueError("phase_index is outside the agenda")
+        if self.running != (self.anchor_ms is not None):
+            raise ValueError("anchor_ms is set exactly while the timer runs")
+        return self
 
 
 class BoardFileOut(Message):
@@ -465,6 +478,220 @@ class Streams(Message):
 
     all: int
     me: int
+
+
+# --- Room events: one payload model per kind -------------------------------------------
+# Each kind of `event` frame carries exactly one of these as its `payload`. In tests every
+# event is checked against its kind's model when it is appended to the log
+# (`settings.ROOM_VALIDATE_EVENT_PAYLOADS`), so a producer can't drift from this file.
+
+TimerCommandName = Literal[
+    "timer.start",
+    "timer.pause",
+    "timer.resume",
+    "timer.next",
+    "timer.previous",
+    "timer.reset",
+    "timer.add_time",
+]
+# Payload URLs point at this site (nothing leaves the host), so they are absolute paths.
+SitePath = Annotated[str, Field(pattern=r"^/\S+$", max_length=2048)]
+
+_EXAMPLE_TIMER = {
+    "phase_index": 0,
+    "running": False,
+    "anchor_ms": None,
+    "phase_spent_ms": [430000, 0],
+    "added_ms": [0, 0],
+}
+
+
+def _example(payload: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": [payload]})
+
+
+class RoundStartedPayload(Message):
+    """`round.started`: the interviewer started the round; it is live from `started_at`."""
+
+    status: Literal["live"]
+    started_at: int = Field(description="Server ms since the epoch.")
+
+    model_config = _example({"status": "live", "started_at": 1767225000000})
+
+
+class RoundEndedPayload(Message):
+    """`round.ended`: the interviewer ended the round at `ended_at`; the timer has stopped
+    and the room is read-only from now on."""
+
+    status: Literal["ended"]
+    ended_at: int = Field(description="Server ms since the epoch.")
+    timer: TimerOut
+
+    model_config = _example({"status": "ended", "ended_at": 1767227400000, "timer": _EXAMPLE_TIMER})
+
+    @model_validator(mode="after")
+    def _timer_stopped(self) -> Self:
+        if self.timer.running:
+            raise ValueError("the timer stops when the round ends")
+        return self
+
+
+class TimerChangedPayload(Message):
+    """`timer.changed`: the interviewer's timer `command` and the timer it produced."""
+
+    command: TimerCommandName
+    timer: TimerOut
+
+    model_config = _example({"command": "timer.pause", "timer": _EXAMPLE_TIMER})
+
+
+class PresenceJoinedPayload(PersonOut):
+    """`presence.joined`: someone opened a connection to the room (a tab or a device);
+    `connections` is how many they have open now, 1 when they just arrived."""
+
+    connections: int = Field(ge=1, description="Open connections after this one opened.")
+
+    model_config = _example({"user_id": 7, "name": "Sam", "role": "candidate", "connections": 1})
+
+
+class PresenceLeftPayload(PersonOut):
+    """`presence.left`: someone closed a connection; `connections` is how many they still
+    have open, 0 when they are gone."""
+
+    connections: int = Field(ge=0, description="Open connections left; 0: gone.")
+
+    model_config = _example({"user_id": 7, "name": "Sam", "role": "candidate", "connections": 0})
+
+
+class AcceptedElement(BoardElement):
+    """An element the merge accepted, as stored: the server always fills in `isDeleted` and
+    `index`; the rest of the element is the client's own."""
+
+    isDeleted: bool
+    index: str | None = Field(max_length=128)
+
+
+class BoardUpdatedPayload(Message):
+    """`board.updated`: the elements of a `board.update` that won the merge (never empty).
+    Apply them with the same rule; tombstones (`isDeleted`) included."""
+
+    elements: list[AcceptedElement] = Field(min_length=1, max_length=MAX_ELEMENTS_PER_UPDATE)
+
+    model_config = _example(
+        {
+            "elements": [
+                {
+                    "id": "r8Kq",
+                    "type": "rectangle",
+                    "version": 3,
+                    "versionNonce": 184467,
+                    "isDeleted": False,
+                    "index": "a0",
+                    "x": 120,
+                    "y": 80,
+                }
+            ]
+        }
+    )
+
+
+class BoardFileAddedPayload(Message):
+    """`board.file_added`: an image was uploaded for the board; fetch it from `url`."""
+
+    id: str = Field(min_length=1, max_length=128)
+    mimeType: Literal["image/png", "image/jpeg", "image/gif", "image/webp"]
+    url: SitePath
+
+    model_config = _example(
+        {"id": "img-1", "mimeType": "image/png", "url": "/interviews/9f2c…/files/img-1"}
+    )
+
+
+class BoardFinalSavedPayload(Message):
+    """`board.final_saved`: the final board was saved for the report; `png` and `svg` are
+    where its images are."""
+
+    png: SitePath
+    svg: SitePath
+
+    model_config = _example(
+        {"png": "/interviews/9f2c…/board/final.png", "svg": "/interviews/9f2c…/board/final.svg"}
+    )
+
+
+class ScoreSetPayload(Message):
+    """`score.set`: your own live score for one criterion, on every tab of yours; `score`
+    null means cleared. Nobody else ever sees it."""
+
+    criterion: str = Field(min_length=1, max_length=40)
+    score: int | None = Field(ge=1, le=10)
+    comment: str = Field(max_length=2000)
+
+    model_config = _example(
+        {"criterion": "requirements", "score": 3, "comment": "Asked about read/write ratio."}
+    )
+
+
+class NoteAddedPayload(NoteOut):
+    """`note.added`: your own private note, stamped with the round's elapsed time and the
+    phase it was taken in. Nobody else ever sees it."""
+
+    text: str = Field(min_length=1, max_length=4000)
+
+    model_config = _example(
+        {
+            "id": 31,
+            "text": "Good catch on hot keys.",
+            "elapsed_ms": 754000,
+            "phase_index": 1,
+            "phase_name": "Design",
+            "at": 1767225754000,
+        }
+    )
+
+
+class RubricVisibilityPayload(Message):
+    """`rubric.visibility`: the interviewer hid the rubric from the candidate (`rubric`
+    null) or showed it again (`rubric` is the round's rubric, null if it has none). Staff
+    keep the rubric they have."""
+
+    hidden: bool
+    rubric: RubricOut | None
+
+    model_config = _example({"hidden": True, "rubric": None})
+
+    @model_validator(mode="after")
+    def _null_when_hidden(self) -> Self:
+        if self.hidden and self.rubric is not None:
+            raise ValueError("a hidden rubric is not sent")
+        return self
+
+
+class PromptRevealedPayload(Message):
+    """`prompt.revealed`: the prompt's candidate-facing text, shown to the candidate. Hints,
+    notes and solution never travel in an event."""
+
+    text: str = Field(min_length=1)
+
+    model_config = _example({"text": "Design a URL shortener."})
+
+
+# The registry: every kind of event the server may emit, and its payload. A kind without a
+# model here can't be appended while payloads are validated (always, in tests).
+EVENT_PAYLOADS: dict[str, type[Message]] = {
+    "round.started": RoundStartedPayload,
+    "round.ended": RoundEndedPayload,
+    "timer.changed": TimerChangedPayload,
+    "presence.joined": PresenceJoinedPayload,
+    "presence.left": PresenceLeftPayload,
+    "board.updated": BoardUpdatedPayload,
+    "board.file_added": BoardFileAddedPayload,
+    "board.final_saved": BoardFinalSavedPayload,
+    "score.set": ScoreSetPayload,
+    "note.added": NoteAddedPayload,
+    "rubric.visibility": RubricVisibilityPayload,
+    "prompt.revealed": PromptRevealedPayload,
+}
 
 
 # --- Server → client -----------------------------------------------------------------
@@ -564,39 +791,20 @@ class Snapshot(Message):
     )
 
 
-class EventFrame(Message):
-    """One entry of the room's event log, in `seq` order. `kind` says what happened, and the
-    payload by kind is: `round.started` {status, started_at}; `round.ended` {status,
-    ended_at, timer}; `timer.changed` {command, timer}; `presence.joined` and
-    `presence.left` {user_id, name, role, connections} (connections left; 0 means gone);
-    `board.updated` {elements} (the accepted elements); `board.file_added` {id, mimeType,
-    url}; `board.final_saved` {png, svg} (URLs of the final board images); `score.set`
-    {criterion, score, comment} (stream `me`: your own scores only); `note.added` {id, text,
-    elapsed_ms, phase_index, phase_name, at} (stream `me`); `rubric.visibility` {hidden,
-    rubric} (rubric is null when hidden; staff keep the one they have); `prompt.revealed`
-    {text}."""
+class EventFrameBase(Message):
+    """One entry of the room's event log, in `seq` order. `kind` says what happened and
+    fixes the shape of `payload`: one payload model per kind, each below."""
 
     type: Literal["event"]
     seq: int
-    stream: Literal["all", "me"]
+    stream: Literal["all", "me"] = Field(
+        description="`me` for the kinds only their author sees ("
+        + ", ".join(f"`{kind}`" for kind in sorted(visibility.AUTHOR_ONLY_KINDS))
+        + "), else `all`."
+    )
     prev: int = Field(description="The seq of the previous event in the same stream (0: none).")
-    kind: Literal[
-        "round.started",
-        "round.ended",
-        "timer.changed",
-        "presence.joined",
-        "presence.left",
-        "board.updated",
-        "board.file_added",
-        "board.final_saved",
-        "score.set",
-        "note.added",
-        "rubric.visibility",
-        "prompt.revealed",
-    ]
     actor: PersonOut | None
     at: int = Field(description="Server ms since the epoch.")
-    payload: dict[str, Any]
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -609,20 +817,35 @@ class EventFrame(Message):
                     "kind": "timer.changed",
                     "actor": {"user_id": 3, "name": "Dana", "role": "interviewer"},
                     "at": 1767225610000,
-                    "payload": {
-                        "command": "timer.pause",
-                        "timer": {
-                            "phase_index": 0,
-                            "running": False,
-                            "anchor_ms": None,
-                            "phase_spent_ms": [430000, 0],
-                            "added_ms": [0, 0],
-                        },
-                    },
+                    "payload": {"command": "timer.pause", "timer": _EXAMPLE_TIMER},
                 }
             ]
         }
     )
+
+
+def _event_frame(kind: str, payload: type[Message]) -> type[EventFrameBase]:
+    """The `event` frame of one kind: the envelope, `kind`, and that kind's payload."""
+    name = payload.__name__.removesuffix("Payload") + "Event"
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        name,
+        __base__=EventFrameBase,
+        __doc__=f"A `{kind}` event (payload: `{payload.__name__}`).",
+        __module__=__name__,
+        kind=(Literal[kind], ...),
+        payload=(payload, ...),
+    )
+
+
+# One frame model per kind (`TimerChangedEvent`, …), in the order of EVENT_PAYLOADS.
+EVENT_FRAMES: tuple[type[EventFrameBase], ...] = tuple(
+    _event_frame(kind, payload) for kind, payload in EVENT_PAYLOADS.items()
+)
+EventFrame = Annotated[
+    functools.reduce(operator.or_, EVENT_FRAMES),  # type: ignore[valid-type]
+    Field(discriminator="kind"),
+]
+EVENT_FRAME: TypeAdapter[Any] = TypeAdapter(EventFrame)
 
 
 class Events(Message):
@@ -784,9 +1007,9 @@ CLIENT_MODELS: tuple[type[Message], ...] = (
     RubricVisibility,
     PromptReveal,
 )
+# `event` frames are EVENT_FRAMES, one model per kind.
 SERVER_MODELS: tuple[type[Message], ...] = (
     Snapshot,
-    EventFrame,
     Events,
     Ack,
     ErrorFrame,

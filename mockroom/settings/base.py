@@ -269,6 +269,9 @@ ROOM_CONNECT_BURST = float(env("ROOM_CONNECT_BURST", "10"))
 ROOM_ABUSE_STRIKES = int(env("ROOM_ABUSE_STRIKES", "20"))
 PRESENCE_HEARTBEAT_SECONDS = float(env("PRESENCE_HEARTBEAT_SECONDS", "10"))
 PRESENCE_TTL_SECONDS = float(env("PRESENCE_TTL_SECONDS", "30"))
+# Check every event's payload against its kind's model in live/protocol.py as it is
+# appended. On in tests (settings/test.py); off elsewhere, so the hot path pays nothing.
+ROOM_VALIDATE_EVENT_PAYLOADS = False
 
 # --- Feedback
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")  # for links in emails sent by the worker

@@ -12,6 +12,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Browser tests run the server in another process and read mail from files.
 MAILERS = {"default": mailer_from_env(env("EMAIL_BACKEND", "locmem"))}
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Every room event built in a test is checked against its payload model (live/protocol.py).
+ROOM_VALIDATE_EVENT_PAYLOADS = True
 
 # Uploads from tests go to a throwaway folder unless the caller chose one.
 if not env("MEDIA_ROOT"):

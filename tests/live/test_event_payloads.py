@@ -1,11 +1,13 @@
-"""Every kind of room event the server emits matches its declared payload schema.
+"""Every kind of room event the server emits matches its payload model in the protocol.
 
 A real round is played through the real ASGI stack (WebSockets for the room, HTTP for the
 image and final-board uploads) by the interviewer, the candidate and an observer. Every
-frame their sockets receive is checked against the protocol and, for events, against the
-kind's strict payload model in `tests/live/event_schemas.py` (as Zulip's `check_events`
-does). The kinds seen must be exactly the registry's, and a static pass over the source
-makes sure every kind given to `NewEvent` is in the registry, so a new kind can't slip by.
+frame their sockets receive is checked against the protocol and, for events, strictly
+against the kind's payload model (`protocol.EVENT_PAYLOADS`) and expected stream, by
+`tests/live/event_schemas.py` (as Zulip's `check_events` does). The kinds seen must be
+exactly the registry's, and a static pass over the source makes sure every kind given to
+`NewEvent` is in the registry, so a new kind can't slip by. (Each payload was also checked
+when it was appended, as in every test: `settings.ROOM_VALIDATE_EVENT_PAYLOADS`.)
 """
 
 from __future__ import annotations
@@ -14,22 +16,23 @@ import ast
 import dataclasses
 import itertools
 import json
-import typing
 from pathlib import Path
 from typing import Any
 
 import pytest
 from channels.testing import HttpCommunicator
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test.client import encode_multipart
 from django.urls import reverse
 
 import mockroom
 from mockroom.asgi import application
-from mockroom.live.events import NewEvent
-from mockroom.live.protocol import SERVER_MESSAGE, EventFrame
+from mockroom.live.events import EventPayloadMismatch, NewEvent, append_events
+from mockroom.live.models import RoomEvent
+from mockroom.live.protocol import EVENT_PAYLOADS, SERVER_MESSAGE
 from tests.conftest import ORIGIN
-from tests.live.event_schemas import EVENT_SCHEMAS, check_event
+from tests.live.event_schemas import EXPECTED_STREAMS, check_event
 from tests.whiteboard.test_board_files import png_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,9 +123,7 @@ async def post_files(session_cookie, user, path: str, fields: dict[str, Any]) ->
     return response["status"]
 
 
-async def test_every_event_kind_matches_its_declared_payload_schema(
-    room, scheduled_round, session_cookie
-):
+async def test_every_event_kind_matches_its_payload_model(room, scheduled_round, session_cookie):
     interview = scheduled_round.interview
     ivy = await open_socket(room, scheduled_round.interviewer, interview)
     cole = await open_socket(room, scheduled_round.candidate, interview)
@@ -206,20 +207,96 @@ async def test_every_event_kind_matches_its_declared_payload_schema(
             check_event(event)
 
     seen = {e["kind"] for socket in (ivy, cole, otto) for e in socket.events()}
-    assert seen == set(EVENT_SCHEMAS), (
-        f"never exercised: {sorted(set(EVENT_SCHEMAS) - seen)}; "
-        f"no schema: {sorted(seen - set(EVENT_SCHEMAS))}"
+    assert seen == set(EVENT_PAYLOADS), (
+        f"never exercised: {sorted(set(EVENT_PAYLOADS) - seen)}; "
+        f"no payload model: {sorted(seen - set(EVENT_PAYLOADS))}"
     )
-    # Both shapes of the optional parts were seen, not just one.
-    visibility = [e["payload"]["hidden"] for e in ivy.events() if e["kind"] == "rubric.visibility"]
-    assert visibility == [True, False]
+    # Both shapes of the optional parts were seen, not just one: hidden (no rubric sent),
+    # then shown again with the round's rubric (the one the candidate's snapshot had).
+    visibility = [e["payload"] for e in cole.events() if e["kind"] == "rubric.visibility"]
+    assert visibility == [
+        {"hidden": True, "rubric": None},
+        {"hidden": False, "rubric": cole.snapshot["rubric"]},
+    ]
+    assert cole.snapshot["rubric"] is not None
     left = {e["payload"]["connections"] for e in ivy.events() if e["kind"] == "presence.left"}
     assert left == {0, 1}
     await ivy.ws.disconnect(timeout=10)
     await cole.ws.disconnect(timeout=10)
 
 
-# --- Static: every kind the source can emit has a schema ------------------------------------
+# --- Built: every event is checked against its model as it is appended ----------------------
+
+TIMER = {
+    "phase_index": 0,
+    "running": False,
+    "anchor_ms": None,
+    "phase_spent_ms": [1000, 0],
+    "added_ms": [0, 0],
+}
+
+
+def append_one(interview, kind: str, payload: dict[str, Any]) -> list[RoomEvent]:
+    with transaction.atomic():
+        return append_events([NewEvent(interview=interview, kind=kind, payload=payload)])
+
+
+@pytest.mark.django_db
+def test_a_payload_that_fits_its_model_is_appended(scheduled_round):
+    interview = scheduled_round.interview
+    (row,) = append_one(interview, "timer.changed", {"command": "timer.pause", "timer": TIMER})
+    assert RoomEvent.objects.get(pk=row.pk).payload["timer"] == TIMER
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "payload",
+    [
+        pytest.param({"command": "timer.pause", "timers": TIMER}, id="renamed key"),
+        pytest.param({"command": "timer.pause"}, id="missing key"),
+        pytest.param({"command": "timer.pause", "timer": TIMER, "by": 3}, id="unknown key"),
+        pytest.param({"command": "timer.stop", "timer": TIMER}, id="no such command"),
+        pytest.param(
+            {"command": "timer.pause", "timer": {**TIMER, "phase_index": 0.0}}, id="float for int"
+        ),
+        pytest.param(
+            {"command": "timer.pause", "timer": {**TIMER, "phase_index": "0"}}, id="text for int"
+        ),
+        pytest.param(
+            {"command": "timer.pause", "timer": {**TIMER, "running": True}},
+            id="running without an anchor",
+        ),
+        pytest.param(
+            {"command": "timer.pause", "timer": {**TIMER, "added_ms": [0]}},
+            id="lists of different lengths",
+        ),
+    ],
+)
+def test_a_payload_that_breaks_its_model_is_refused_when_appended(scheduled_round, payload):
+    interview = scheduled_round.interview
+    with pytest.raises(EventPayloadMismatch, match=r"timer\.changed payload"):
+        append_one(interview, "timer.changed", payload)
+    assert not RoomEvent.objects.filter(interview=interview).exists()
+
+
+@pytest.mark.django_db
+def test_a_kind_without_a_payload_model_is_refused_when_appended(scheduled_round):
+    interview = scheduled_round.interview
+    with pytest.raises(EventPayloadMismatch, match=r"'timer\.stopped'"):
+        append_one(interview, "timer.stopped", {"command": "timer.pause", "timer": TIMER})
+    assert not RoomEvent.objects.filter(interview=interview).exists()
+
+
+@pytest.mark.django_db
+def test_payloads_are_appended_unchecked_when_validation_is_off(scheduled_round, settings):
+    """Production skips the check (the hot path pays nothing); only tests turn it on."""
+    settings.ROOM_VALIDATE_EVENT_PAYLOADS = False
+    interview = scheduled_round.interview
+    (row,) = append_one(interview, "timer.changed", {"command": "timer.pause", "timers": TIMER})
+    assert RoomEvent.objects.filter(pk=row.pk).exists()
+
+
+# --- Static: every kind the source can emit has a model --------------------------------------
 
 
 @dataclasses.dataclass
@@ -312,12 +389,12 @@ def emitted_kinds() -> tuple[set[str], list[str]]:
     return kinds, problems
 
 
-def test_every_kind_the_source_emits_has_a_declared_schema():
+def test_every_kind_the_source_emits_has_a_payload_model():
     kinds, problems = emitted_kinds()
     assert problems == []
-    assert kinds == set(EVENT_SCHEMAS), (
-        f"no schema: {sorted(kinds - set(EVENT_SCHEMAS))}; "
-        f"never emitted: {sorted(set(EVENT_SCHEMAS) - kinds)}"
+    assert kinds == set(EVENT_PAYLOADS), (
+        f"no payload model: {sorted(kinds - set(EVENT_PAYLOADS))}; "
+        f"never emitted: {sorted(set(EVENT_PAYLOADS) - kinds)}"
     )
-    # And the protocol's own list of kinds is the same list.
-    assert set(typing.get_args(EventFrame.model_fields["kind"].annotation)) == kinds
+    # And the test's own list of expected streams covers the same kinds.
+    assert set(EXPECTED_STREAMS) == kinds

@@ -177,7 +177,9 @@ describe("RoomController and the board", () => {
   function boardEvent(seq: number, prev: number): EventFrame {
     return {
       type: "event", seq, stream: "all", prev, kind: "board.updated", actor: null, at: 0,
-      payload: { elements: [{ id: `e${seq}`, type: "rectangle", version: 1, versionNonce: 1 }] },
+      payload: {
+        elements: [{ id: `e${seq}`, type: "rectangle", version: 1, versionNonce: 1, isDeleted: false, index: null }],
+      },
     };
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventFrame, RubricOut, Snapshot } from "../protocol";
+import type { EventFrame, EventKind, EventPayload, RubricOut, Snapshot } from "../protocol";
 import { applyEvent, applySnapshot, initialRoomState, type RoomState } from "./store";
 
 const rubric: RubricOut = {
@@ -56,14 +56,16 @@ const candidate = (overrides: Partial<Snapshot> = {}) =>
     ...overrides,
   });
 
-function event(
+/** An event of one kind, with that kind's payload (checked by the compiler). */
+function event<K extends EventKind>(
   seq: number,
   prev: number,
-  kind: EventFrame["kind"],
-  payload: Record<string, unknown>,
+  kind: K,
+  payload: EventPayload<K>,
   stream: EventFrame["stream"] = "all",
 ): EventFrame {
-  return { type: "event", seq, stream, prev, kind, actor: null, at: 1_767_225_600_000 + seq, payload };
+  const frame = { type: "event", seq, stream, prev, kind, actor: null, at: 1_767_225_600_000 + seq, payload };
+  return frame as EventFrame; // K is one kind, so `payload` is that kind's: the pair is sound
 }
 
 function apply(state: RoomState, e: EventFrame): RoomState {
@@ -134,7 +136,9 @@ describe("score.set", () => {
 
   it("ignores a payload without a criterion", () => {
     const before = applySnapshot(initialRoomState, snapshot());
-    const after = apply(before, event(13, 4, "score.set", { score: 2 }, "me"));
+    // A malformed frame, which the types (and the server's own checks) rule out.
+    const malformed = { score: 2 } as unknown as EventPayload<"score.set">;
+    const after = apply(before, event(13, 4, "score.set", malformed, "me"));
     expect(after.myScores).toBe(before.myScores);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { EventFrame, Snapshot, TimerOut } from "../protocol";
+import type { EventFrame, EventKind, EventPayload, PersonOut, Snapshot, TimerOut } from "../protocol";
 import {
   applyEvent,
   applyEvents,
@@ -45,14 +45,16 @@ const candidateSnapshot = () =>
     me: { user_id: 7, name: "Sam", role: "candidate" },
   });
 
-function event(
+/** An event of one kind, with that kind's payload (checked by the compiler). */
+function event<K extends EventKind>(
   seq: number,
   prev: number,
-  kind: EventFrame["kind"],
-  payload: Record<string, unknown> = {},
+  kind: K,
+  payload: EventPayload<K>,
   stream: EventFrame["stream"] = "all",
 ): EventFrame {
-  return { type: "event", seq, stream, prev, kind, actor: null, at: 1_767_225_600_000 + seq, payload };
+  const frame = { type: "event", seq, stream, prev, kind, actor: null, at: 1_767_225_600_000 + seq, payload };
+  return frame as EventFrame; // K is one kind, so `payload` is that kind's: the pair is sound
 }
 
 function apply(state: RoomState, ...events: EventFrame[]): RoomState {
@@ -63,9 +65,15 @@ function apply(state: RoomState, ...events: EventFrame[]): RoomState {
   }, state);
 }
 
-const joined = (user_id: number, name: string, role: string, connections: number) => ({
+const joined = (user_id: number, name: string, role: PersonOut["role"], connections: number) => ({
   user_id, name, role, connections,
 });
+
+const changed = (timer: TimerOut = fresh): EventPayload<"timer.changed"> => ({ command: "timer.pause", timer });
+
+const aNote: EventPayload<"note.added"> = {
+  id: 1, text: "Asked about scale.", elapsed_ms: 60_000, phase_index: 0, phase_name: "Clarify", at: 5,
+};
 
 describe("applySnapshot", () => {
   it("takes everything from the snapshot", () => {
@@ -93,7 +101,7 @@ describe("applyEvent", () => {
     state = apply(
       state,
       event(13, 12, "round.started", { status: "live", started_at: 1000 }),
-      event(14, 0, "note.added", {}, "me"),
+      event(14, 0, "note.added", aNote, "me"),
       event(15, 13, "timer.changed", {
         command: "timer.start",
         timer: { ...fresh, running: true, anchor_ms: 2000 },
@@ -113,15 +121,15 @@ describe("applyEvent", () => {
     expect(again.outcome).toBe("duplicate");
     expect(again.gap).toBe(false);
     expect(again.state).toBe(state);
-    expect(applyEvent(state, event(11, 10, "timer.changed")).outcome).toBe("duplicate");
+    expect(applyEvent(state, event(11, 10, "timer.changed", changed())).outcome).toBe("duplicate");
   });
 
   it("detects a gap in the stream the event belongs to", () => {
     const state = applySnapshot(initialRoomState, snapshot());
-    const result = applyEvent(state, event(15, 14, "timer.changed", { timer: fresh }));
+    const result = applyEvent(state, event(15, 14, "timer.changed", changed()));
     expect(result.gap).toBe(true);
     expect(result.state).toBe(state);
-    const meGap = applyEvent(state, event(16, 10, "note.added", {}, "me"));
+    const meGap = applyEvent(state, event(16, 10, "note.added", aNote, "me"));
     expect(meGap.gap).toBe(true);
   });
 
@@ -133,7 +141,7 @@ describe("applyEvent", () => {
   });
 
   it("ignores events before the first snapshot", () => {
-    expect(applyEvent(initialRoomState, event(1, 0, "round.started")).outcome).toBe("ignored");
+    expect(applyEvent(initialRoomState, event(1, 0, "round.started", { status: "live", started_at: 1 })).outcome).toBe("ignored");
   });
 
   it("tracks presence across two tabs of one person", () => {
@@ -182,7 +190,9 @@ describe("applyEvent", () => {
 
   it("advances the stream for kinds it does not know", () => {
     let state = applySnapshot(initialRoomState, snapshot());
-    state = apply(state, event(13, 12, "future.kind" as EventFrame["kind"], { x: 1 }));
+    // A newer server's kind: this client's types can't know it, nor its payload.
+    const future = { ...event(13, 12, "timer.changed", changed()), kind: "future.kind", payload: { x: 1 } };
+    state = apply(state, future as unknown as EventFrame);
     expect(state.lastSeen.all).toBe(13);
   });
 });
@@ -196,7 +206,7 @@ describe("applyEvents (resume answers)", () => {
     const result = applyEvents(state, [
       event(13, 12, "presence.joined", joined(9, "Obi", "observer", 1)),
       event(14, 13, "round.started", { status: "live", started_at: 5 }),
-      event(15, 0, "timer.changed", { timer: fresh }, "me"),
+      event(15, 0, "timer.changed", changed(), "me"),
     ]);
     expect(result.gap).toBe(false);
     expect(result.state.lastSeen).toEqual({ all: 14, me: 15 });
@@ -207,7 +217,7 @@ describe("applyEvents (resume answers)", () => {
     const state = applySnapshot(initialRoomState, snapshot());
     const result = applyEvents(state, [
       event(13, 12, "round.started", { status: "live", started_at: 5 }),
-      event(16, 15, "timer.changed", { timer: fresh }),
+      event(16, 15, "timer.changed", changed()),
     ]);
     expect(result.gap).toBe(true);
     expect(result.state.lastSeen.all).toBe(13);

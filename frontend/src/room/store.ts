@@ -8,13 +8,17 @@
 import type {
   EventFrame,
   InterviewOut,
+  NoteAddedEvent,
   NoteOut,
   PersonOut,
   PhaseOut,
   PresenceOut,
   PromptOut,
+  PromptRevealedEvent,
   RubricOut,
+  RubricVisibilityEvent,
   ScoreOut,
+  ScoreSetEvent,
   Snapshot,
   Streams,
   TimerOut,
@@ -170,146 +174,65 @@ export function applyEvents(
 }
 
 // --- What each kind of event changes ---------------------------------------------------
-
-function isNumberArray(value: unknown): value is number[] {
-  return Array.isArray(value) && value.every((v) => typeof v === "number");
-}
-
-function asTimer(value: unknown): TimerOut | null {
-  if (typeof value !== "object" || value === null) return null;
-  const t = value as Partial<TimerOut>;
-  if (
-    typeof t.phase_index === "number" &&
-    typeof t.running === "boolean" &&
-    (t.anchor_ms === null || typeof t.anchor_ms === "number") &&
-    isNumberArray(t.phase_spent_ms) &&
-    isNumberArray(t.added_ms)
-  ) {
-    return {
-      phase_index: t.phase_index,
-      running: t.running,
-      anchor_ms: t.anchor_ms,
-      phase_spent_ms: t.phase_spent_ms,
-      added_ms: t.added_ms,
-    };
-  }
-  return null;
-}
-
-const ROLES: ReadonlySet<string> = new Set(["interviewer", "candidate", "observer"]);
-
-function asPresence(payload: Record<string, unknown>): PresenceOut | null {
-  const { user_id, name, role, connections } = payload;
-  if (typeof user_id !== "number" || typeof name !== "string") return null;
-  if (typeof role !== "string" || !ROLES.has(role)) return null;
-  return {
-    user_id,
-    name,
-    role: role as PresenceOut["role"],
-    connections: typeof connections === "number" ? connections : 0, // left: 0 when absent
-  };
-}
-
-function numberOrNull(value: unknown): number | null {
-  return typeof value === "number" ? value : null;
-}
+// `event.kind` narrows `event.payload` to that kind's payload (generated from
+// mockroom/live/protocol.py, where the server checks every payload it builds in tests).
 
 function sortNotes(notes: readonly NoteOut[]): NoteOut[] {
   return [...notes].sort((a, b) => a.at - b.at || a.id - b.id);
 }
 
-function asNote(payload: Record<string, unknown>): NoteOut | null {
-  const { id, text, elapsed_ms, phase_index, phase_name, at } = payload;
-  if (typeof id !== "number" || typeof text !== "string") return null;
-  return {
-    id,
-    text,
-    elapsed_ms: typeof elapsed_ms === "number" ? elapsed_ms : 0,
-    phase_index: typeof phase_index === "number" ? phase_index : 0,
-    phase_name: typeof phase_name === "string" ? phase_name : "",
-    at: typeof at === "number" ? at : 0,
-  };
-}
-
-function asRubric(value: unknown): RubricOut | null {
-  if (typeof value !== "object" || value === null) return null;
-  const r = value as Partial<RubricOut>;
-  if (typeof r.title !== "string" || !Array.isArray(r.criteria)) return null;
-  return { title: r.title, criteria: r.criteria };
-}
+type RubricEvent = ScoreSetEvent | NoteAddedEvent | RubricVisibilityEvent | PromptRevealedEvent;
 
 /** My own score, note, and the rubric and prompt changes. */
-function reduceRubricEvent(state: RoomState, event: EventFrame): RoomState {
-  const payload = event.payload ?? {};
+function reduceRubricEvent(state: RoomState, event: RubricEvent): RoomState {
   const staff = isStaff(state.me);
   switch (event.kind) {
     case "score.set": {
-      if (!staff || typeof payload.criterion !== "string") return state;
-      const score = typeof payload.score === "number" ? payload.score : null;
-      const comment = typeof payload.comment === "string" ? payload.comment : "";
+      const { criterion, score, comment } = event.payload;
+      if (!staff || !criterion) return state;
       const myScores = new Map(state.myScores);
-      myScores.set(payload.criterion, { score, comment });
+      myScores.set(criterion, { score, comment });
       return { ...state, myScores };
     }
     case "note.added": {
-      const note = asNote(payload);
-      if (!staff || !note || state.myNotes.some((n) => n.id === note.id)) return state;
+      const note: NoteOut = event.payload;
+      if (!staff || state.myNotes.some((n) => n.id === note.id)) return state;
       return { ...state, myNotes: sortNotes([...state.myNotes, note]) };
     }
     case "rubric.visibility": {
-      const hidden = payload.hidden === true;
-      const rubric = asRubric(payload.rubric);
+      const { hidden, rubric } = event.payload;
       // The payload carries the rubric only when it is shown. Staff always see it, so a
       // "hidden" event keeps theirs; for the candidate it is exactly what they may see.
       if (staff) return { ...state, rubricHidden: hidden, rubric: rubric ?? state.rubric };
       return { ...state, rubricHidden: hidden, rubric: hidden ? null : rubric };
     }
-    case "prompt.revealed": {
-      const text = typeof payload.text === "string" ? payload.text : state.prompt.text;
-      return { ...state, prompt: { ...state.prompt, revealed: true, text } };
-    }
-    default:
-      return state;
+    case "prompt.revealed":
+      return { ...state, prompt: { ...state.prompt, revealed: true, text: event.payload.text } };
   }
 }
 
 function reduceEvent(state: RoomState, event: EventFrame): RoomState {
-  const payload = event.payload ?? {};
   let next = state;
-  const timer = asTimer(payload.timer);
-  if (timer) next = { ...next, timer };
-
   switch (event.kind) {
     case "round.started":
       if (next.interview) {
-        next = {
-          ...next,
-          interview: {
-            ...next.interview,
-            status: "live",
-            started_at: numberOrNull(payload.started_at) ?? next.interview.started_at,
-          },
-        };
+        const { status, started_at } = event.payload;
+        next = { ...next, interview: { ...next.interview, status, started_at } };
       }
       break;
-    case "round.ended":
-      if (next.interview) {
-        next = {
-          ...next,
-          interview: {
-            ...next.interview,
-            status: "ended",
-            ended_at: numberOrNull(payload.ended_at) ?? next.interview.ended_at,
-          },
-        };
-      }
+    case "round.ended": {
+      const { status, ended_at, timer } = event.payload;
+      if (next.interview) next = { ...next, interview: { ...next.interview, status, ended_at } };
       if (next.ended === "no") next = { ...next, ended: "during-session" };
-      next = { ...next, readOnly: true };
+      next = { ...next, timer, readOnly: true };
+      break;
+    }
+    case "timer.changed":
+      next = { ...next, timer: event.payload.timer };
       break;
     case "presence.joined":
     case "presence.left": {
-      const person = asPresence(payload);
-      if (!person) break;
+      const person: PresenceOut = event.payload;
       const presence = new Map(next.presence);
       // `connections` is what the user has left open after the change; 0 means gone.
       if (person.connections <= 0) presence.delete(person.user_id);
@@ -328,7 +251,8 @@ function reduceEvent(state: RoomState, event: EventFrame): RoomState {
       next = reduceRubricEvent(next, event);
       break;
     default:
-      // timer.changed is handled above; unknown kinds still advance the stream.
+      // The board's kinds are the board's (whiteboard/boardSync.ts); a kind this client
+      // doesn't know (a newer server) still advances the stream.
       break;
   }
   return next;

@@ -295,8 +295,11 @@ describe("RoomSocket", () => {
     last().open();
     last().deliver(snapshot());
     const event: EventFrame = {
-      type: "event", seq: 5, stream: "all", prev: 4, kind: "timer.changed",
-      actor: null, at: 1, payload: {},
+      type: "event", seq: 5, stream: "all", prev: 4, kind: "timer.changed", actor: null, at: 1,
+      payload: {
+        command: "timer.pause",
+        timer: { phase_index: 0, running: false, anchor_ms: null, phase_spent_ms: [0], added_ms: [0] },
+      },
     };
     last().deliver(event);
     expect(handlers.onEvent).toHaveBeenCalledWith(event);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { BoardUpdate, EventFrame, Snapshot } from "../protocol";
+import type { AcceptedElement, BoardUpdate, EventFrame, Snapshot } from "../protocol";
 import type { BoardListener } from "../room/controller";
 import type { RawMessage } from "../room/wire";
 import {
@@ -105,8 +105,12 @@ function snapshot(elements: WireElement[], seq = 10, files: Snapshot["board"]["f
   };
 }
 
+/** The elements as the server sends them accepted: `type`, `isDeleted` and `index` filled in. */
+const accepted = (e: WireElement): AcceptedElement => ({ type: "rectangle", isDeleted: false, index: null, ...e });
+
 function updated(seq: number, elements: WireElement[]): EventFrame {
-  return { type: "event", seq, stream: "all", prev: seq - 1, kind: "board.updated", actor: null, at: 0, payload: { elements } };
+  const payload = { elements: elements.map(accepted) };
+  return { type: "event", seq, stream: "all", prev: seq - 1, kind: "board.updated", actor: null, at: 0, payload };
 }
 
 function setup(fileTransport: Partial<FileTransport> = {}) {

@@ -326,10 +326,9 @@ export class BoardSync {
   }
 
   private handleEvent(event: EventFrame): void {
-    const payload = event.payload ?? {};
     switch (event.kind) {
       case "board.updated": {
-        const elements = validElements(payload.elements);
+        const elements = validElements(event.payload.elements);
         if (!elements.length) return;
         const current = new Map([...this.mirror].map(([id, entry]) => [id, entry.element]));
         for (const element of reconcile(current, elements).accepted) {
@@ -341,8 +340,8 @@ export class BoardSync {
         break;
       }
       case "board.file_added":
-        if (isStoredFile(payload)) {
-          this.serverFiles.set(payload.id, payload);
+        if (isStoredFile(event.payload)) {
+          this.serverFiles.set(event.payload.id, event.payload);
           this.ensureFiles();
         }
         break;
