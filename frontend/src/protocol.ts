@@ -686,7 +686,9 @@ export const ERROR_CODES = {
 
 export const CLOSE_CODES: Record<number, string> = {
   "4001": "Logged out: the session ended.",
+  "4002": "The account changed (for example its password): reconnect; a session that is no longer valid is then refused with 4401.",
   "4003": "Not a participant of this round.",
   "4008": "Repeated abuse (rate limit or oversized frames).",
+  "4029": "Too many connections, or reconnecting too often: retry later.",
   "4401": "No session: log in first."
 };

@@ -33,7 +33,9 @@ STAFF = frozenset({INTERVIEWER, OBSERVER})
 
 
 class Message(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # JSON has no NaN or Infinity: "NaN" sent as a string must not become a float, which
+    # orjson would send on to others as null.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --- Client → server -----------------------------------------------------------------
@@ -986,8 +988,11 @@ SERVER_MESSAGE = TypeAdapter(ServerMessage)
 
 CLOSE_CODES = {
     4001: "Logged out: the session ended.",
+    4002: "The account changed (for example its password): reconnect; a session that is "
+    "no longer valid is then refused with 4401.",
     4003: "Not a participant of this round.",
     4008: "Repeated abuse (rate limit or oversized frames).",
+    4029: "Too many connections, or reconnecting too often: retry later.",
     4401: "No session: log in first.",
 }
 
