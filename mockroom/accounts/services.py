@@ -25,8 +25,10 @@ TOKEN_PREFIX = "mr_"  # noqa: S105 - a label, not a secret  # noqa: S105 - a lab
 def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """Issue a personal API token; the plain token is returned once and never stored."""
     token = TOKEN_PREFIX + new_token()
+    # A label the user typed: keep what the column can hold (no NUL, 80 characters).
+    label = "".join(ch for ch in name if ch.isprintable()).strip()[:80] or "API token"
     record = ApiToken.objects.create(
-        user=user, name=name.strip() or "API token", token_hash=hash_token(token), prefix=token[:8]
+        user=user, name=label, token_hash=hash_token(token), prefix=token[:8]
     )
     return record, token
 

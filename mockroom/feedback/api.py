@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.errors import HttpError
 
+from mockroom.core.api_errors import errors
+from mockroom.interviews.api import PublicId
 from mockroom.interviews.models import Interview
 from mockroom.interviews.selectors import participation_or_404
 
@@ -27,8 +29,10 @@ def _submission(sub) -> dict[str, Any] | None:
     }
 
 
-@router.get("/interviews/{public_id}/report")
-def get_report(request: HttpRequest, public_id: str) -> dict[str, Any]:
+@router.get(
+    "/interviews/{public_id}/report", response={200: dict[str, Any], **errors(401, 404, 409, 422)}
+)
+def get_report(request: HttpRequest, public_id: PublicId):
     """The report as you may see it: the other side's part only after release."""
     participant = participation_or_404(public_id, request.user)  # type: ignore[arg-type]
     if participant.interview.status != Interview.Status.ENDED:

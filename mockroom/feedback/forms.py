@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockroom.core.validation import ascii_int
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
+
+def _int(value: str | None) -> int | str | None:
+    """A number typed in a form field. Anything that isn't plain digits stays as typed, so
+    the schema refuses it and names the field ("²" must not turn into a silent blank)."""
+    if value is None or not value.strip():
+        return None
+    number = ascii_int(value)
+    return value if number is None else number
 
 
 def _scores(post: Any, keys: list[str], prefix: str) -> dict[str, dict[str, Any]]:
@@ -28,7 +35,7 @@ def data_from_post(role: str, post: Any, keys: list[str]) -> dict[str, Any]:
             "improvements": [
                 text for i in (1, 2, 3) if (text := post.get(f"improvement-{i}", "").strip())
             ],
-            "shared_note_ids": [int(v) for v in post.getlist("share-note") if v.isdigit()],
+            "shared_note_ids": [_int(v) for v in post.getlist("share-note") if v.strip()],
         }
     if role == "candidate":
         return {

@@ -6,8 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Comment = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+from mockroom.core.validation import SafeStr
+
+# SafeStr: no NUL characters, which PostgreSQL's jsonb cannot hold.
+Comment = Annotated[SafeStr, StringConstraints(strip_whitespace=True, max_length=2000)]
+LongText = Annotated[SafeStr, StringConstraints(strip_whitespace=True, max_length=4000)]
 Recommendation = Literal["strong_no", "no", "yes", "strong_yes"]
 RECOMMENDATIONS = {
     "strong_no": "Strong no hire",
@@ -37,7 +40,7 @@ class InterviewerFeedback(BaseModel):
     recommendation: Recommendation | None = None
     strengths: LongText = ""
     improvements: list[
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+        Annotated[SafeStr, StringConstraints(strip_whitespace=True, max_length=1000)]
     ] = Field(default_factory=list, max_length=3)
     shared_note_ids: list[int] = Field(default_factory=list, max_length=200)
 

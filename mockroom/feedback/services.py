@@ -141,6 +141,8 @@ def feedback_add_addendum(*, participant: Participant, text: str) -> Addendum:
     text = text.strip()
     if not text or len(text) > 4000:
         raise FeedbackError("An addendum needs 1 to 4000 characters.")
+    if "\x00" in text:
+        raise FeedbackError("An addendum must not contain NUL characters.")
     return Addendum.objects.create(submission=submission, text=text)
 
 

@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
+from mockroom.core.api_errors import FieldRefused, errors
+from mockroom.core.validation import MAX_EMAIL_LENGTH, time_zone_names
+
 from . import services
-from .agenda import AgendaError, Phase, template_phases, validate_agenda
+from .agenda import (
+    AGENDA_TEMPLATES,
+    MAX_NAME_LENGTH,
+    AgendaError,
+    Phase,
+    template_phases,
+    validate_agenda,
+)
 from .models import Interview, Invitation, Role
 from .selectors import interviews_for_user, participation_or_404
-from .tasks import send_invitation_email
 
 router = Router(tags=["interviews"])
 
+# Path parameters as the URLs carry them; anything else is refused before any lookup.
+PublicId = Annotated[
+    str, Path(pattern=r"^[0-9a-f]{32}$", description="A round's public id (32 hex digits).")
+]
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
 
 class PhaseSchema(Schema):
-    name: str = Field(min_length=1, max_length=60)
+    name: str = Field(min_length=1, max_length=MAX_NAME_LENGTH)
     minutes: int = Field(ge=1, le=180)
 
 
@@ -56,6 +71,11 @@ class InvitationOut(Schema):
     id: int
     role: str
     expires_at: datetime
+    email: str = Field("", description="Who the link was emailed to, if anyone.")
+    delivery_status: Invitation.Delivery = Field(
+        description="What became of the email: '' (not emailed), queued, sent or failed."
+    )
+    delivery_error: str = Field("", description="Why the email failed, when it did.")
     url: str | None = Field(None, description="Present only in the response that created it.")
 
 
@@ -64,23 +84,45 @@ class InterviewCreatedOut(InterviewOut):
 
 
 class InterviewIn(Schema):
-    title: str = Field(min_length=1, max_length=120)
+    """A new round. The service checks these again (`services.schedule_input_problems`),
+    as it does for the form: the limits here document them."""
+
+    title: str = Field(min_length=1, max_length=services.TITLE_MAX_LENGTH)
     kind: Interview.Kind = Interview.Kind.CODING
     my_role: str = Field(Role.INTERVIEWER, pattern="^(interviewer|candidate)$")
-    scheduled_at: datetime
-    time_zone: str = "UTC"
-    agenda_template: str | None = None
-    rubric_id: int | None = Field(None, description="A library rubric or one of yours.")
-    agenda: list[PhaseSchema] | None = None
-    prompt_text: str = ""
-    prompt_notes: str = ""
-    prompt_hints: str = ""
-    prompt_solution: str = ""
+    scheduled_at: datetime = Field(
+        description="With a UTC offset (at most ±15:59), from a year ago to five years ahead."
+    )
+    # Listed as enums in the document so that clients and fuzzers can find the valid
+    # values; checked by the service, whose message is shorter than pydantic's list.
+    time_zone: str = Field(
+        "UTC",
+        min_length=1,
+        max_length=64,
+        description="An IANA name, e.g. Europe/London.",
+        json_schema_extra={"enum": sorted(time_zone_names())},
+    )
+    agenda_template: str | None = Field(
+        None,
+        max_length=32,
+        description="Start from this template when `agenda` is empty (default: the kind).",
+        json_schema_extra={"enum": [*AGENDA_TEMPLATES, None]},
+    )
+    rubric_id: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="A library rubric or one of yours."
+    )
+    agenda: list[PhaseSchema] | None = Field(None, max_length=12)
+    prompt_text: str = Field("", max_length=services.PROMPT_MAX_LENGTH)
+    prompt_notes: str = Field("", max_length=services.PROMPT_MAX_LENGTH)
+    prompt_hints: str = Field("", max_length=services.PROMPT_MAX_LENGTH)
+    prompt_solution: str = Field("", max_length=services.PROMPT_MAX_LENGTH)
 
 
 class InvitationIn(Schema):
     role: Role
-    email: str = ""
+    email: str = Field(
+        "", max_length=MAX_EMAIL_LENGTH, description="Email the link there (with a .ics file)."
+    )
 
 
 def _out(interview: Interview, role: str) -> dict:
@@ -114,11 +156,20 @@ def _invitation_out(request: HttpRequest, invitation: Invitation, token: str | N
         "id": invitation.pk,
         "role": invitation.role,
         "expires_at": invitation.expires_at,
+        "email": invitation.email,
+        "delivery_status": invitation.delivery_status,
+        "delivery_error": invitation.delivery_error,
         "url": url,
     }
 
 
-@router.get("/interviews", response=list[InterviewOut])
+def _refused(error: services.InterviewError, status: int) -> HttpError:
+    if error.field:
+        return FieldRefused(error.field, getattr(error, "problem", error.message), status)
+    return HttpError(status, error.message)
+
+
+@router.get("/interviews", response={200: list[InterviewOut], **errors(401, 422)})
 def list_interviews(request: HttpRequest, role: Role | None = None):
     """Rounds you take part in, optionally only those in one role."""
     result = []
@@ -128,25 +179,25 @@ def list_interviews(request: HttpRequest, role: Role | None = None):
     return result
 
 
-@router.post("/interviews", response={201: InterviewCreatedOut})
+@router.post("/interviews", response={201: InterviewCreatedOut, **errors(400, 401, 403, 422)})
 def create_interview(request: HttpRequest, payload: InterviewIn):
     """Schedule a round. The response carries the invite links, once."""
+    if payload.agenda_template is not None and payload.agenda_template not in AGENDA_TEMPLATES:
+        raise FieldRefused("agenda_template", f"one of {', '.join(AGENDA_TEMPLATES)}")
     try:
         if payload.agenda:
             phases = validate_agenda([p.model_dump() for p in payload.agenda])
         else:
             phases = template_phases(payload.agenda_template or payload.kind)
     except AgendaError as error:
-        raise HttpError(422, str(error)) from None
+        raise FieldRefused("agenda", str(error)) from None
     rubric = None
     if payload.rubric_id is not None:
         from mockroom.rubrics.services import rubrics_for
 
         rubric = rubrics_for(request.user).filter(pk=payload.rubric_id).first()  # type: ignore[arg-type]
         if rubric is None:
-            raise HttpError(422, "No such rubric.")
-    if payload.scheduled_at.tzinfo is None:
-        raise HttpError(422, "scheduled_at needs a UTC offset, e.g. 2030-01-01T09:00:00+00:00")
+            raise FieldRefused("rubric_id", "no such rubric")
     try:
         interview, issued = services.interview_create(
             creator=request.user,  # type: ignore[arg-type]
@@ -163,14 +214,14 @@ def create_interview(request: HttpRequest, payload: InterviewIn):
             rubric=rubric,
         )
     except services.InterviewError as error:
-        raise HttpError(422, error.message) from None
+        raise _refused(error, 422) from None
     body = _out(interview, payload.my_role)
     body["invitations"] = [_invitation_out(request, i.invitation, i.token) for i in issued]
     return Status(201, body)
 
 
-@router.get("/interviews/{public_id}", response=InterviewOut)
-def get_interview(request: HttpRequest, public_id: str):
+@router.get("/interviews/{public_id}", response={200: InterviewOut, **errors(401, 404, 422)})
+def get_interview(request: HttpRequest, public_id: PublicId):
     """One round, as your role may see it."""
     participant = participation_or_404(public_id, request.user)  # type: ignore[arg-type]
     return _out(participant.interview, participant.role)
@@ -183,14 +234,21 @@ def _managed(request: HttpRequest, public_id: str) -> Interview:
     return interview
 
 
-@router.get("/interviews/{public_id}/invitations", response=list[InvitationOut])
-def list_invitations(request: HttpRequest, public_id: str):
+@router.get(
+    "/interviews/{public_id}/invitations",
+    response={200: list[InvitationOut], **errors(401, 403, 404, 422)},
+)
+def list_invitations(request: HttpRequest, public_id: PublicId):
+    """The round's links (never their tokens) and what became of their emails."""
     interview = _managed(request, public_id)
     return [_invitation_out(request, i, None) for i in interview.invitations.all()]
 
 
-@router.post("/interviews/{public_id}/invitations", response={201: InvitationOut})
-def create_invitation(request: HttpRequest, public_id: str, payload: InvitationIn):
+@router.post(
+    "/interviews/{public_id}/invitations",
+    response={201: InvitationOut, **errors(400, 401, 403, 404, 409, 422)},
+)
+def create_invitation(request: HttpRequest, public_id: PublicId, payload: InvitationIn):
     """Issue a link for a seat or for observers, optionally emailing it with a .ics file."""
     interview = _managed(request, public_id)
     try:
@@ -201,22 +259,17 @@ def create_invitation(request: HttpRequest, public_id: str, payload: InvitationI
             email=payload.email,
         )
     except services.InterviewError as error:
-        raise HttpError(409, error.message) from None
+        raise _refused(error, 422 if isinstance(error, services.InvalidInput) else 409) from None
     body = _invitation_out(request, issued.invitation, issued.token)
-    if payload.email:
-        transaction.on_commit(
-            lambda: send_invitation_email.enqueue(
-                interview_id=interview.pk,
-                role=payload.role,
-                email=payload.email,
-                join_url=body["url"],
-            )
-        )
+    services.invitation_email_enqueue(invitation=issued.invitation, join_url=body["url"])
     return Status(201, body)
 
 
-@router.post("/interviews/{public_id}/invitations/{invitation_id}/revoke", response=InvitationOut)
-def revoke_invitation(request: HttpRequest, public_id: str, invitation_id: int):
+@router.post(
+    "/interviews/{public_id}/invitations/{invitation_id}/revoke",
+    response={200: InvitationOut, **errors(401, 403, 404, 422)},
+)
+def revoke_invitation(request: HttpRequest, public_id: PublicId, invitation_id: RowId):
     interview = _managed(request, public_id)
     invitation = interview.invitations.filter(pk=invitation_id).first()
     if invitation is None:

@@ -5,13 +5,15 @@ from django import forms
 from django.utils import timezone
 
 from mockroom.accounts.forms import TIME_ZONE_CHOICES
+from mockroom.core.validation import MAX_EMAIL_LENGTH, email_problem
 
 from .agenda import AGENDA_TEMPLATES, AgendaError, agenda_text, parse_agenda_text, template_phases
 from .models import Interview, Role
+from .services import PROMPT_FIELDS, PROMPT_MAX_LENGTH, TITLE_MAX_LENGTH, schedule_input_problems
 
 
 class InterviewCreateForm(forms.Form):
-    title = forms.CharField(max_length=120, initial="Mock interview")
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH, initial="Mock interview")
     kind = forms.ChoiceField(choices=Interview.Kind.choices, label="Kind of round")
     my_role = forms.ChoiceField(
         choices=[(Role.INTERVIEWER, "Interviewer"), (Role.CANDIDATE, "Candidate")],
@@ -45,18 +47,28 @@ class InterviewCreateForm(forms.Form):
     time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES, label="Time zone")
     prompt_text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=PROMPT_MAX_LENGTH,
         required=False,
         label="Prompt shown to the candidate",
         help_text="Interviewer only. The candidate sees it once you reveal it in the room.",
     )
     prompt_notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Private notes"
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=PROMPT_MAX_LENGTH,
+        required=False,
+        label="Private notes",
     )
     prompt_hints = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Hints"
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=PROMPT_MAX_LENGTH,
+        required=False,
+        label="Hints",
     )
     prompt_solution = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Solution"
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=PROMPT_MAX_LENGTH,
+        required=False,
+        label="Solution",
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -85,6 +97,17 @@ class InterviewCreateForm(forms.Form):
             # The form's time is wall-clock time in the chosen zone.
             naive = timezone.make_naive(scheduled) if timezone.is_aware(scheduled) else scheduled
             cleaned["scheduled_at"] = naive.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+            # The service's own checks, shown next to their fields (title, dates, zone…).
+            problems = schedule_input_problems(
+                title=cleaned.get("title") or "-",
+                kind=cleaned.get("kind") or Interview.Kind.OTHER,
+                scheduled_at=cleaned["scheduled_at"],
+                time_zone=zone,
+                prompt={name: cleaned.get(name) or "" for name in PROMPT_FIELDS},
+            )
+            for field, problem in problems.items():
+                if field not in self.errors:
+                    self.add_error(field, problem[:1].upper() + problem[1:] + ".")
         if cleaned.get("my_role") == Role.CANDIDATE and any(
             cleaned.get(f)
             for f in ("prompt_text", "prompt_notes", "prompt_hints", "prompt_solution")
@@ -108,4 +131,10 @@ class AgendaForm(forms.Form):
 
 
 class InviteEmailForm(forms.Form):
-    email = forms.EmailField(label="Email the link to")
+    email = forms.EmailField(label="Email the link to", max_length=MAX_EMAIL_LENGTH)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if problem := email_problem(email):
+            raise forms.ValidationError(problem[:1].upper() + problem[1:] + ".")
+        return email

@@ -141,6 +141,14 @@ class Participant(BaseModel):
 
 
 class Invitation(BaseModel):
+    class Delivery(models.TextChoices):
+        """What became of the email that carries the link, so its sender can see a failure."""
+
+        NOT_EMAILED = "", "Not emailed"
+        QUEUED = "queued", "Email queued"
+        SENT = "sent", "Email sent"
+        FAILED = "failed", "Email failed"
+
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="invitations")
     role = models.CharField(max_length=16, choices=Role.choices)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -148,6 +156,12 @@ class Invitation(BaseModel):
     revoked_at = models.DateTimeField(null=True, blank=True)
     use_count = models.PositiveIntegerField(default=0)
     email = models.EmailField(blank=True, help_text="Who it was emailed to, if anyone.")
+    delivery_status = models.CharField(
+        max_length=16, choices=Delivery.choices, default=Delivery.NOT_EMAILED, blank=True
+    )
+    delivery_error = models.CharField(
+        max_length=500, blank=True, help_text="Why the last email failed, for the sender."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -162,6 +176,10 @@ class Invitation(BaseModel):
             models.CheckConstraint(
                 condition=Q(role__in=["interviewer", "candidate", "observer"]),
                 name="invitation_role_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(delivery_status__in=["", "queued", "sent", "failed"]),
+                name="invitation_delivery_status_is_known",
             ),
         ]
 

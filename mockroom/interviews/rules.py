@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+
+# How far from now a round may be scheduled. Beyond this a date is a typo or an attack, and
+# dates near datetime.max overflow the moment they are shown in a zone east of UTC.
+SCHEDULE_PAST_LIMIT = timedelta(days=365)
+SCHEDULE_FUTURE_LIMIT = timedelta(days=5 * 365)
 
 
 class InvitationState(StrEnum):
@@ -31,6 +36,20 @@ def invitation_state(facts: InvitationFacts, now: datetime) -> InvitationState:
     if now >= facts.expires_at:
         return InvitationState.EXPIRED
     return InvitationState.VALID
+
+
+def schedule_problem(scheduled_at: datetime, now: datetime) -> str | None:
+    """Why a round can't be scheduled at this time, or None. `scheduled_at` must be aware.
+
+    Compared as differences from `now`, which never builds a datetime beyond year 9999."""
+    if scheduled_at.utcoffset() is None:
+        return "needs a UTC offset"
+    ahead = scheduled_at - now
+    if ahead < -SCHEDULE_PAST_LIMIT:
+        return "can be at most a year in the past"
+    if ahead > SCHEDULE_FUTURE_LIMIT:
+        return "can be at most five years ahead"
+    return None
 
 
 INVITATION_EXPLANATIONS = {

@@ -10,23 +10,42 @@ from django.db import IntegrityError, transaction
 from mockroom.accounts.models import User
 from mockroom.core.clock import now
 from mockroom.core.tokens import hash_token, new_token
+from mockroom.core.validation import (
+    email_problem,
+    nul_problem,
+    time_zone_problem,
+    utc_offset_problem,
+)
 from mockroom.rubrics.models import Rubric
 from mockroom.rubrics.services import rubric_document
 
 from .agenda import Phase
 from .models import SINGLE_SEAT_ROLES, Interview, Invitation, Participant, Role
-from .rules import InvitationState, invitation_state
+from .rules import InvitationState, invitation_state, schedule_problem
 
 INVITATION_LIFETIME = timedelta(days=14)
+TITLE_MAX_LENGTH = 120
+PROMPT_MAX_LENGTH = 20_000
+PROMPT_FIELDS = ("prompt_text", "prompt_notes", "prompt_hints", "prompt_solution")
 
 
 class InterviewError(Exception):
-    """A request that breaks a rule of rounds; `code` names which, the message explains."""
+    """A request that breaks a rule of rounds; `code` names which, the message explains,
+    and `field` names the input at fault when there is one."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.field = field
+
+
+class InvalidInput(InterviewError):
+    """One input is not acceptable; the forms and the API show it next to `field`."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__("invalid", f"{field}: {problem}", field=field)
+        self.problem = problem
 
 
 class InvitationRefused(InterviewError):
@@ -48,6 +67,38 @@ def can_manage(interview: Interview, user: User) -> bool:
     if interview.created_by_id == user.pk:
         return True
     return interview.participants.filter(user=user, role=Role.INTERVIEWER).exists()
+
+
+def schedule_input_problems(
+    *, title: str, kind: str, scheduled_at: datetime, time_zone: str, prompt: dict[str, str]
+) -> dict[str, str]:
+    """Every problem with the inputs of a new round, by field: the one check that the form,
+    the API and the service itself all apply."""
+    problems: dict[str, str] = {}
+    stripped = title.strip()
+    if not stripped:
+        problems["title"] = "give the round a title"
+    elif len(stripped) > TITLE_MAX_LENGTH:
+        problems["title"] = f"a title has at most {TITLE_MAX_LENGTH} characters"
+    elif problem := nul_problem(title):
+        problems["title"] = problem
+    if kind not in Interview.Kind.values:
+        problems["kind"] = "unknown kind of round"
+    if problem := utc_offset_problem(scheduled_at) or schedule_problem(scheduled_at, now()):
+        problems["scheduled_at"] = problem
+    if problem := time_zone_problem(time_zone):
+        problems["time_zone"] = problem
+    for name, value in prompt.items():
+        if len(value) > PROMPT_MAX_LENGTH:
+            problems[name] = f"at most {PROMPT_MAX_LENGTH} characters"
+        elif problem := nul_problem(value):
+            problems[name] = problem
+    return problems
+
+
+def invitation_email_problem(email: str) -> str | None:
+    """The address an invitation may be emailed to (empty: not emailed)."""
+    return email_problem(email) if email else None
 
 
 def default_rubric(kind: str) -> Rubric | None:
@@ -75,9 +126,22 @@ def interview_create(
     seat and for observers."""
     if creator_role not in SINGLE_SEAT_ROLES:
         raise InterviewError("bad_role", "Choose to be the interviewer or the candidate.")
-    has_prompt = any([prompt_text, prompt_notes, prompt_hints, prompt_solution])
-    if creator_role == Role.CANDIDATE and has_prompt:
-        raise InterviewError("prompt_is_private", "Only the interviewer sets the prompt.")
+    prompt = {
+        "prompt_text": prompt_text,
+        "prompt_notes": prompt_notes,
+        "prompt_hints": prompt_hints,
+        "prompt_solution": prompt_solution,
+    }
+    problems = schedule_input_problems(
+        title=title, kind=kind, scheduled_at=scheduled_at, time_zone=time_zone, prompt=prompt
+    )
+    if problems:
+        field, problem = next(iter(problems.items()))
+        raise InvalidInput(field, problem)
+    if creator_role == Role.CANDIDATE and any(prompt.values()):
+        raise InterviewError(
+            "prompt_is_private", "Only the interviewer sets the prompt.", field="prompt_text"
+        )
     interview = Interview.objects.create(
         title=title.strip(),
         kind=kind,
@@ -109,9 +173,13 @@ def invitation_create(
     email: str = "",
     lifetime: timedelta = INVITATION_LIFETIME,
 ) -> IssuedInvitation:
-    """Issue a new link for a seat. A new seat link withdraws the unused older ones."""
+    """Issue a new link for a seat. A new seat link withdraws the unused older ones.
+    With `email`, the invitation is marked as queued for mail; `invitation_email_enqueue`
+    sends it."""
     if role not in Role.values:
-        raise InterviewError("bad_role", "Unknown role.")
+        raise InterviewError("bad_role", "Unknown role.", field="role")
+    if problem := invitation_email_problem(email):
+        raise InvalidInput("email", problem)
     if interview.status == Interview.Status.ENDED:
         raise InterviewError("ended", "This round has ended; nobody new can join.")
     if role in SINGLE_SEAT_ROLES:
@@ -127,9 +195,42 @@ def invitation_create(
         token_hash=hash_token(token),
         expires_at=now() + lifetime,
         email=email,
+        delivery_status=Invitation.Delivery.QUEUED if email else Invitation.Delivery.NOT_EMAILED,
         created_by=created_by,
     )
     return IssuedInvitation(invitation=invitation, token=token)
+
+
+def invitation_email_enqueue(*, invitation: Invitation, join_url: str) -> None:
+    """Queue the email carrying a fresh link, once the invitation is committed. The job
+    records on the invitation whether it was sent or failed."""
+    from .tasks import send_invitation_email
+
+    if not invitation.email:
+        return
+    transaction.on_commit(
+        lambda: send_invitation_email.enqueue(
+            interview_id=invitation.interview_id,
+            role=invitation.role,
+            email=invitation.email,
+            join_url=join_url,
+            invitation_id=invitation.pk,
+        )
+    )
+
+
+@transaction.atomic
+def invitation_record_delivery(*, invitation_id: int, error: BaseException | None) -> None:
+    """Note what became of an invitation's email: sent, or failed and why."""
+    if error is None:
+        Invitation.objects.filter(pk=invitation_id).update(
+            delivery_status=Invitation.Delivery.SENT, delivery_error="", updated_at=now()
+        )
+        return
+    reason = f"{type(error).__name__}: {error}".replace("\x00", "")[:500]
+    Invitation.objects.filter(pk=invitation_id).update(
+        delivery_status=Invitation.Delivery.FAILED, delivery_error=reason, updated_at=now()
+    )
 
 
 @transaction.atomic

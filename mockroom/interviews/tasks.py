@@ -13,8 +13,28 @@ from .models import Interview, Role
 
 
 @task()
-def send_invitation_email(*, interview_id: int, role: str, email: str, join_url: str) -> None:
-    """Email a join link with the round's calendar file attached."""
+def send_invitation_email(
+    *, interview_id: int, role: str, email: str, join_url: str, invitation_id: int | None = None
+) -> None:
+    """Email a join link with the round's calendar file attached.
+
+    The outcome is recorded on the invitation (`delivery_status`), where the sender sees it
+    on the round page and in the API. A failure is recorded and then raised again, so the
+    task backend also marks the job failed and logs its traceback for the operator; the job
+    is not retried by itself (the sender can issue a new link instead)."""
+    from .services import invitation_record_delivery
+
+    try:
+        _send_invitation_email(interview_id, role, email, join_url)
+    except Exception as error:
+        if invitation_id is not None:
+            invitation_record_delivery(invitation_id=invitation_id, error=error)
+        raise
+    if invitation_id is not None:
+        invitation_record_delivery(invitation_id=invitation_id, error=None)
+
+
+def _send_invitation_email(interview_id: int, role: str, email: str, join_url: str) -> None:
     interview = Interview.objects.get(pk=interview_id)
     label = Role(role).label
     local = interview.scheduled_at.astimezone(ZoneInfo(interview.time_zone))

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,6 @@ from .forms import AgendaForm, InterviewCreateForm, InviteEmailForm
 from .models import Interview, Invitation, Role
 from .rules import INVITATION_EXPLANATIONS, InvitationState, invitation_state
 from .selectors import dashboard_buckets, participation_or_404
-from .tasks import send_invitation_email
 
 PENDING_INVITATION = "pending_invitation"
 FRESH_LINKS = "fresh_invitation_links"
@@ -92,7 +90,8 @@ def interview_create(request: HttpRequest) -> HttpResponse:
             _remember_links(request, interview, issued)
             messages.success(request, "Round scheduled. Copy the invite links below.")
             return redirect("interviews:detail", public_id=interview.public_id)
-    return render(request, "interviews/create.html", {"form": form})
+    status = 400 if form.errors else 200  # each refused field is named on the page
+    return render(request, "interviews/create.html", {"form": form}, status=status)
 
 
 @login_required
@@ -160,13 +159,10 @@ def invitation_new(request: HttpRequest, public_id: str) -> HttpResponse:
         return redirect("interviews:detail", public_id=public_id)
     _remember_links(request, interview, [issued])
     if email:
-        url = join_url(request, issued.token)
-        transaction.on_commit(
-            lambda: send_invitation_email.enqueue(
-                interview_id=interview.pk, role=role, email=email, join_url=url
-            )
+        services.invitation_email_enqueue(
+            invitation=issued.invitation, join_url=join_url(request, issued.token)
         )
-        messages.success(request, f"Invitation emailed to {email}.")
+        messages.success(request, f"Invitation sent to {email}; its delivery shows below.")
     else:
         messages.success(request, f"New {Role(role).label.lower()} link created.")
     return redirect("interviews:detail", public_id=public_id)

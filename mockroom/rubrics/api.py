@@ -6,17 +6,31 @@ from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import Http404, HttpRequest
-from ninja import Body, Router, Status
+from ninja import Path, Router, Schema, Status
 from ninja.errors import HttpError
-from pydantic import ValidationError
+
+from mockroom.core.api_errors import errors
 
 from . import services
 from .models import Rubric
-from .schema import RubricDoc, error_list
+from .schema import RubricDoc
 
 router = Router(tags=["rubrics"])
-# A rubric document (see /rubrics/schema.json), validated by RubricDoc in the handler.
-RubricBody = Annotated[dict[str, Any], Body(...)]
+RubricId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+class RubricSummaryOut(Schema):
+    id: int
+    title: str
+    kind: str
+    builtin: bool
+    criteria: int
+
+
+class RubricOut(RubricDoc):
+    """A stored rubric: its id and its `mockroom.rubric/v1` document."""
+
+    id: int
 
 
 def _visible(request: HttpRequest, pk: int) -> Rubric:
@@ -33,14 +47,8 @@ def _mine(request: HttpRequest, pk: int) -> Rubric:
     return rubric
 
 
-def _parse(payload: RubricBody) -> RubricDoc:
-    try:
-        document = RubricDoc.model_validate(payload)
-    except ValidationError as error:
-        raise HttpError(
-            422, "; ".join(f"{path}: {message}" for path, message in error_list(error))
-        ) from None
-    document.slug = None
+def _own_copy(document: RubricDoc) -> RubricDoc:
+    document.slug = None  # slugs name the built-in library only
     return document
 
 
@@ -54,41 +62,55 @@ def _summary(rubric: Rubric) -> dict[str, Any]:
     }
 
 
-@router.get("/rubrics")
-def list_rubrics(request: HttpRequest) -> list[dict[str, Any]]:
+def _out(rubric: Rubric) -> dict[str, Any]:
+    return {"id": rubric.pk, **services.rubric_document(rubric)}
+
+
+@router.get("/rubrics", response={200: list[RubricSummaryOut], **errors(401)})
+def list_rubrics(request: HttpRequest):
     """The library and your own rubrics."""
     return [_summary(r) for r in services.rubrics_for(request.user)]  # type: ignore[arg-type]
 
 
-@router.get("/rubrics/{pk}")
-def get_rubric(request: HttpRequest, pk: int) -> dict[str, Any]:
+@router.get("/rubrics/{pk}", response={200: RubricOut, **errors(401, 404, 422)}, by_alias=True)
+def get_rubric(request: HttpRequest, pk: RubricId):
     """A rubric as a `mockroom.rubric/v1` document."""
-    return {"id": pk, **services.rubric_document(_visible(request, pk))}
+    return _out(_visible(request, pk))
 
 
-@router.post("/rubrics", response={201: dict})
-def create_rubric(request: HttpRequest, payload: RubricBody):
+@router.post("/rubrics", response={201: RubricOut, **errors(400, 401, 403, 422)}, by_alias=True)
+def create_rubric(request: HttpRequest, payload: RubricDoc):
     """Create a rubric from a document (see /rubrics/schema.json)."""
-    rubric = services.rubric_create(owner=request.user, document=_parse(payload))  # type: ignore[arg-type]
-    return Status(201, {"id": rubric.pk, **services.rubric_document(rubric)})
+    rubric = services.rubric_create(owner=request.user, document=_own_copy(payload))  # type: ignore[arg-type]
+    return Status(201, _out(rubric))
 
 
-@router.put("/rubrics/{pk}")
-def update_rubric(request: HttpRequest, pk: int, payload: RubricBody) -> dict[str, Any]:
+@router.put(
+    "/rubrics/{pk}", response={200: RubricOut, **errors(400, 401, 403, 404, 422)}, by_alias=True
+)
+def update_rubric(request: HttpRequest, pk: RubricId, payload: RubricDoc):
     """Replace your rubric. Rounds that already started keep their frozen copy."""
     rubric = services.rubric_update(
-        rubric=_mine(request, pk), by=request.user, document=_parse(payload)
-    )  # type: ignore[arg-type]
-    return {"id": rubric.pk, **services.rubric_document(rubric)}
+        rubric=_mine(request, pk),
+        by=request.user,  # type: ignore[arg-type]
+        document=_own_copy(payload),
+    )
+    return _out(rubric)
 
 
-@router.post("/rubrics/{pk}/duplicate", response={201: dict})
-def duplicate_rubric(request: HttpRequest, pk: int):
+@router.post(
+    "/rubrics/{pk}/duplicate",
+    response={201: RubricOut, **errors(401, 403, 404, 422)},
+    by_alias=True,
+)
+def duplicate_rubric(request: HttpRequest, pk: RubricId):
+    """Copy a library rubric or one of yours into a new rubric of yours."""
     copy = services.rubric_duplicate(rubric=_visible(request, pk), owner=request.user)  # type: ignore[arg-type]
-    return Status(201, {"id": copy.pk, **services.rubric_document(copy)})
+    return Status(201, _out(copy))
 
 
-@router.delete("/rubrics/{pk}", response={204: None})
-def delete_rubric(request: HttpRequest, pk: int):
+@router.delete("/rubrics/{pk}", response={204: None, **errors(401, 403, 404, 422)})
+def delete_rubric(request: HttpRequest, pk: RubricId):
+    """Delete your rubric. Rounds keep theirs."""
     services.rubric_delete(rubric=_mine(request, pk), by=request.user)  # type: ignore[arg-type]
     return Status(204, None)

@@ -5,8 +5,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-FIELD = re.compile(r"^c-(\d+)-(key|name|description|weight|phases)$")
-LEVEL = re.compile(r"^c-(\d+)-l-(\d+)-(score|label|anchor)$")
+from mockroom.core.validation import ascii_int
+
+# ASCII digits only, and few of them: `\d` would also match "٣", and a huge index is junk.
+FIELD = re.compile(r"^c-([0-9]{1,3})-(key|name|description|weight|phases)$")
+LEVEL = re.compile(r"^c-([0-9]{1,3})-l-([0-9]{1,3})-(score|label|anchor)$")
+
+
+def _number(value: str) -> int | str:
+    """Plain digits become a number; anything else stays as typed, for the schema to refuse
+    with the field's name ("²".isdigit() is True, but int("²") fails)."""
+    number = ascii_int(value)
+    return value if number is None else number
 
 
 def document_from_post(post: Any) -> dict[str, Any]:
@@ -17,7 +27,7 @@ def document_from_post(post: Any) -> dict[str, Any]:
             index, field = int(m.group(1)), m.group(2)
             value: Any = post.get(name, "")
             if field == "weight":
-                value = int(value) if str(value).strip().isdigit() else value
+                value = _number(str(value))
             if field == "phases":
                 value = [p.strip() for p in str(value).split(",") if p.strip()]
             criteria.setdefault(index, {"levels": {}})[field] = value
@@ -25,7 +35,7 @@ def document_from_post(post: Any) -> dict[str, Any]:
             index, level, field = int(m.group(1)), int(m.group(2)), m.group(3)
             value = post.get(name, "")
             if field == "score":
-                value = int(value) if str(value).strip().isdigit() else value
+                value = _number(str(value))
             levels = criteria.setdefault(index, {"levels": {}})["levels"]
             levels.setdefault(level, {})[field] = value
     out = []

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from mockroom.core.validation import SafeStr
+
 SCHEMA_ID = "mockroom.rubric/v1"
 KINDS = (
     "coding",
@@ -18,8 +20,11 @@ KINDS = (
     "other",
 )
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)]
+# SafeStr: no NUL characters, which PostgreSQL can store neither in text nor in jsonb.
+ShortText = Annotated[
+    SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)
+]
+Text = Annotated[SafeStr, StringConstraints(strip_whitespace=True, max_length=500)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 
 
@@ -30,13 +35,15 @@ class LevelDoc(BaseModel):
 
     score: int = Field(ge=1, le=10)
     label: ShortText
-    anchor: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    anchor: Annotated[
+        SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+    ]
 
 
 class PhaseDoc(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    name: ShortText
     minutes: int = Field(ge=1, le=180)
 
 
@@ -47,7 +54,7 @@ class CriterionDoc(BaseModel):
     name: ShortText
     description: Text = ""
     weight: int = Field(1, ge=1, le=5)
-    phases: list[Annotated[str, StringConstraints(max_length=60)]] = Field(
+    phases: list[Annotated[SafeStr, StringConstraints(max_length=60)]] = Field(
         default_factory=list, max_length=12
     )
     levels: list[LevelDoc] = Field(min_length=2, max_length=6)
@@ -68,7 +75,9 @@ class RubricDoc(BaseModel):
 
     schema_: Literal["mockroom.rubric/v1"] = Field(SCHEMA_ID, alias="schema")
     slug: Key | None = None
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+    title: Annotated[
+        SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+    ]
     kind: Literal[
         "coding",
         "system_design",

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from mockroom.core.validation import JsonRefused, loads_bounded
+
 from . import services
 from .forms import blank_criterion, document_from_post
 from .models import Rubric
@@ -152,14 +154,12 @@ def rubric_import(request: HttpRequest) -> HttpResponse:
             errors = [("file", "The file is larger than 512 KiB.")]
         else:
             try:
-                raw = json.loads(upload.read())
+                raw = loads_bounded(upload.read())
                 parsed = RubricDoc.model_validate(raw)
-            except ValueError as error:
-                errors = (
-                    error_list(error)
-                    if isinstance(error, ValidationError)
-                    else [("file", "The file is not valid JSON.")]
-                )
+            except JsonRefused as error:
+                errors = [("file", str(error))]
+            except ValidationError as error:
+                errors = error_list(error)
             else:
                 parsed.slug = None
                 rubric = services.rubric_create(owner=request.user, document=parsed)  # type: ignore[arg-type]

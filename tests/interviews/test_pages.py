@@ -170,7 +170,7 @@ def test_create_form_shows_field_errors_and_creates_nothing(client, scheduled_ro
             "prompt_solution": "peek",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     body = response.content.decode()
     assert body.count("field-errors") >= 4
     assert not scheduled_round.outsider.participations.exists()
