@@ -2,7 +2,9 @@
 
 A value that passes can be stored in SQLite and PostgreSQL (`jsonb` refuses NUL characters),
 serialized again by orjson (which refuses nesting deeper than 254) and deep-copied by the
-in-memory channel layer, and every integer in it survives a JavaScript client (2**53).
+in-memory channel layer, and every number in it survives a JavaScript client (2**53). Floats
+are held to the same range: `jsonb` keeps numbers as decimals and gives 1e308 back as an
+integer of 309 digits, which orjson refuses to send (a resume over it would fail).
 The check walks the value iteratively, so hostile nesting cannot exhaust the stack here.
 """
 
@@ -44,8 +46,8 @@ def json_problem(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> str | None:
             if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
                 return f"{path or 'message'}: integer out of range (at most 2**53 - 1)"
         elif isinstance(item, float):
-            if item != item or item in (float("inf"), float("-inf")):
-                return f"{path or 'message'}: number out of range"
+            if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:  # NaN fails this too
+                return f"{path or 'message'}: number out of range (at most 2**53 - 1)"
         elif isinstance(item, str):
             if len(item) > MAX_STRING_LENGTH:
                 return f"{path or 'message'}: text longer than {MAX_STRING_LENGTH} characters"

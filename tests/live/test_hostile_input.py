@@ -233,3 +233,59 @@ def test_an_excalidraw_import_with_unstorable_elements_says_why(scheduled_round)
     )
     assert response.status_code == 200 and b"not valid JSON" in response.content
     assert not BoardElement.objects.exists()
+
+
+@pytest.mark.parametrize("number", [1e308, -1e308, 2.0**64, 1e20, 2.0**53])
+async def test_a_float_beyond_2_53_is_refused_and_resumes_stay_sendable(
+    room, scheduled_round, number
+):
+    """PostgreSQL's jsonb keeps numbers as decimals and gives 1e308 back as an integer of
+    309 digits, which orjson refuses: once stored, every resume over its event failed."""
+    interview = scheduled_round.interview
+    await sync_to_async(interview_start)(interview=interview)
+    cole, _ = await room(scheduled_round.candidate, interview)
+    await still_open(cole)
+    refused = await command(cole, "board.update", "f1", elements=[rect("f", x=number)])
+    assert refused["type"] == "error" and refused["code"] == "invalid", refused
+    assert "elements.0.x: number out of range" in refused["message"], refused
+    edge = rect("g", x=float(2**53 - 1), customData={"n": -(2**53 - 1), "z": -0.0})
+    assert (await command(cole, "board.update", "f2", elements=[edge]))["type"] == "ack"
+    await cole.send_json_to({"type": "resume", "id": "r", "last_seq": 0})
+    reply = await cole.receive_json_from(timeout=10)
+    while reply.get("id") != "r":
+        reply = await cole.receive_json_from(timeout=10)
+    assert reply["type"] == "events", reply
+    assert [e["payload"]["elements"][0]["x"] for e in reply["events"][-1:]] == [2**53 - 1]
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"type": "cursor", "pointer": {"x": "NaN", "y": 2}},
+        {"type": "cursor", "pointer": {"x": 1, "y": "-Infinity"}},
+        {
+            "type": "viewport",
+            "scrollX": "Infinity",
+            "scrollY": 0,
+            "zoom": 1,
+            "width": 1,
+            "height": 1,
+        },
+        {"type": "viewport", "scrollX": 0, "scrollY": 0, "zoom": 1, "width": "inf", "height": 1},
+        {"type": "ping", "t": "nan"},
+    ],
+)
+async def test_nan_or_infinity_as_a_string_is_refused_not_relayed_as_null(
+    room, scheduled_round, frame
+):
+    """Pydantic reads "NaN" as a float, and orjson writes that float as null: a candidate's
+    cursor reached the interviewer with `x: null`."""
+    interview = scheduled_round.interview
+    cole, _ = await room(scheduled_round.candidate, interview)
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    await still_open(cole, ivy)
+    await cole.send_json_to(frame)
+    reply = await cole.receive_json_from(timeout=10)
+    assert reply["type"] == "error" and reply["code"] == "invalid", reply
+    assert "finite number" in reply["message"], reply
+    assert await drain(ivy) == []  # nothing was relayed
