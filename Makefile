@@ -72,7 +72,7 @@ pytest: setup frontend-e2e  ## Every Python test on the embedded default (SQLite
 
 # The room's services and consumers again on a throwaway PostgreSQL, where row locks are real;
 # tests marked `on_postgres` (concurrent writers) run only here.
-POSTGRES_TESTS := tests/live tests/whiteboard tests/rubrics/test_live_scoring_and_leaks.py tests/feedback/test_services.py
+POSTGRES_TESTS := tests/live tests/whiteboard tests/rubrics/test_live_scoring_and_leaks.py tests/feedback/test_services.py tests/test_api_schemathesis.py tests/test_api_hostile_fields.py tests/interviews/test_hostile_input.py tests/feedback/test_hostile_input.py tests/rubrics/test_hostile_input.py tests/accounts/test_token_label.py
 pytest-postgres: setup  ## The room tests on PostgreSQL (started and stopped by scripts/with-postgres)
 	$(PY) scripts/with-postgres $(VENV)/bin/pytest -p no:cacheprovider -m "not browser and not slow" $(POSTGRES_TESTS) $(PYTEST_ARGS)
 

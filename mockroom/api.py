@@ -40,7 +40,7 @@ class BoundedParser(Parser):
     ) -> dict[str, Any]:
         for key, values in data.lists():
             if NUL in key or any(NUL in value for value in values):
-                raise FieldRefused(key.replace(NUL, "\\x00"), NUL_PROBLEM, status_code=400)
+                raise FieldRefused(key.replace(NUL, "\\x00"), NUL_PROBLEM)
         return super().parse_querydict(data, list_fields, request)
 
 
