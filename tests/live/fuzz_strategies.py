@@ -116,7 +116,7 @@ json_value = st.recursive(
 @dataclass(frozen=True)
 class IdPlan:
     """Which client message id to send: a fresh one, one I sent before, one another seat
-    sent before (ids are per sender: it must not count as a duplicate), or a literal."""
+    had applied (ids are per sender: it must not count as a duplicate), or a literal."""
 
     how: str  # "fresh" | "mine" | "theirs" | "literal"
     pick: int = 0
@@ -474,7 +474,7 @@ plan = _plans()
 # The round runs for a while; sometimes the interviewer ends it and the seats go on
 # sending for a few more frames into the read-only room.
 round_plans = st.tuples(
-    st.lists(plan, min_size=5, max_size=35),
+    st.lists(plan, min_size=10, max_size=35),
     st.booleans(),
     st.lists(plan, max_size=6),
 ).map(

@@ -40,13 +40,11 @@ from mockroom.interviews.services import interview_create, interview_start, invi
 from mockroom.live.bounds import json_problem
 from mockroom.live.models import RoomEvent, RoomState
 from mockroom.live.protocol import (
-    ALLOWED_ROLES,
     CLIENT_MESSAGE,
     EPHEMERAL_TYPES,
     MAX_BOARD_ELEMENTS,
     MAX_FRAME_BYTES,
     MAX_ID_LENGTH,
-    STAFF,
     BoardUpdate,
     Cursor,
     NoteAdd,
@@ -202,6 +200,26 @@ PRIVATE_PROMPT = {
     "prompt_solution": "PROMPT-SOLUTION-e93z",
 }
 PRESENT = object()  # in an expected payload: the key is there and not null
+STAFF = {"interviewer", "observer"}
+# Who may send what, written out again rather than read from protocol.ALLOWED_ROLES, so
+# that a change to the table there shows up here as refusals or acceptances nobody expected.
+WHO_MAY_SEND = {
+    **{
+        kind: {"interviewer", "candidate", "observer"}
+        for kind in ("ping", "resume", "board.verify", "cursor", "viewport")
+    },
+    **{
+        kind: {"interviewer"}
+        for kind in (
+            *("round.start", "round.end", "rubric.visibility", "prompt.reveal"),
+            *("timer.start", "timer.pause", "timer.resume", "timer.next", "timer.previous"),
+            *("timer.reset", "timer.add_time"),
+        )
+    },
+    "board.update": {"interviewer", "candidate"},
+    "score.set": STAFF,
+    "note.add": STAFF,
+}
 
 
 def fnv_checksum(board: dict[str, dict[str, Any]]) -> str:
@@ -278,9 +296,8 @@ class Seat:
 class RoomModel:
     """The room as the protocol says it must be, advanced frame by frame."""
 
-    def __init__(self, interview: Interview, seats: dict[str, Seat]) -> None:
+    def __init__(self, interview: Interview) -> None:
         rubric = interview.rubric_snapshot
-        self.seats = seats
         self.phases = [(p.name, p.minutes) for p in interview.phases]
         self.levels = {c["key"]: {lvl["score"] for lvl in c["levels"]} for c in rubric["criteria"]}
         self.anchors = [lvl["anchor"] for c in rubric["criteria"] for lvl in c["levels"]]
@@ -345,14 +362,14 @@ class RoomModel:
         if json_problem(content) is not None:
             return Expect("error", id=message_id, code="invalid")
         kind = content.get("type")
-        if not isinstance(kind, str) or kind not in ALLOWED_ROLES:
+        if not isinstance(kind, str) or kind not in WHO_MAY_SEND:
             return Expect("error", id=message_id, code="unknown_type")
         try:
             message = CLIENT_MESSAGE.validate_python(content)
         except ValidationError as error:
             refused = frozenset(str(e["loc"][1]) for e in error.errors() if len(e["loc"]) > 1)
             return Expect("error", id=message_id, code="invalid", bad_fields=refused)
-        if seat.role not in ALLOWED_ROLES[kind]:
+        if seat.role not in WHO_MAY_SEND[kind]:
             return Expect("error", id=message_id, code="forbidden", bad_fields=frozenset())
         expect = self.command(seat, message)
         expect.bad_fields = frozenset()
@@ -607,12 +624,13 @@ class Runner:
     def __init__(self, interview: Interview, seats: dict[str, Seat]) -> None:
         self.interview = interview
         self.seats = seats
-        self.model = RoomModel(interview, seats)
+        self.model = RoomModel(interview)
         self.counter = itertools.count(1)
         self.outcomes: list[str] = []  # for --hypothesis-show-statistics
 
     def message_id(self, plan: IdPlan, seat: Seat) -> Any:
-        others = [i for s in self.seats.values() if s is not seat for i in s.sent_ids]
+        # Another seat's id that is in the log: the same id from me must still be applied.
+        others = [i for (who, i) in self.model.applied if who != seat.user_id]
         pool = {"mine": seat.sent_ids, "theirs": others}.get(plan.how)
         if plan.how == "literal":
             chosen = plan.literal
@@ -883,8 +901,32 @@ def draw(sender: str, *elements: ElementPlan, **fields: Any) -> Plan:
     return Plan(sender, "board.update", elements=elements, **fields)
 
 
+def every_command_from_every_seat() -> list[Plan]:
+    """One well-formed frame of each type from each seat: the role table, exercised whole."""
+    params = {
+        "timer.add_time": {"minutes": 1},
+        "score.set": {"criterion": "communication", "score": 2, "comment_len": None, "comment": ""},
+        "note.add": {"text": "n", "text_len": None},
+        "rubric.visibility": {"hidden": False},
+        "resume": {"last_seq": "half"},
+        "board.verify": {"checksum": "wrong", "count": 0},
+        "ping": {"t": 1},
+        "cursor": {"x": 1, "selected": 1, "tool": "pointer"},
+        "viewport": {"zoom": 1, "width": 1},
+    }
+    return [
+        draw(sender, ElementPlan("new"))
+        if kind == "board.update"
+        else Plan(sender, kind, params=params.get(kind, {}))
+        for sender in ("candidate", "observer", "interviewer")
+        for kind in WHO_MAY_SEND
+        if kind != "round.end"
+    ]
+
+
 # Always run first: the hostile cases the brief names, in one round.
 SCRIPTED = [
+    *every_command_from_every_seat(),
     draw("interviewer", ElementPlan("new", fields={"text": "\u202eevil\x00 👩\u200d👩 e\u0301"})),
     draw(
         "candidate",
