@@ -42,6 +42,17 @@ def limit_settings() -> limits.LimitSettings:
     )
 
 
+def frame_bytes(raw: str | bytes) -> int:
+    """A frame's size in bytes as it came over the wire (UTF-8 for text frames). Encoding
+    is skipped when the character count alone settles it: ASCII frames, or ones already
+    past the limit."""
+    if isinstance(raw, bytes):
+        return len(raw)
+    if raw.isascii() or len(raw) > protocol.MAX_FRAME_BYTES:
+        return len(raw)
+    return len(raw.encode("utf-8", errors="surrogatepass"))
+
+
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
@@ -184,7 +195,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             return
         if self.closing:
             return
-        if len(raw) > protocol.MAX_FRAME_BYTES:
+        size = frame_bytes(raw)
+        if size > protocol.MAX_FRAME_BYTES:
             if not await self.strike():
                 await self.send_error("too_large")
             return
@@ -198,7 +210,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         # Cursors and viewports are frequent and cheap: half a token each.
         cost = 0.5 if isinstance(kind, str) and kind in protocol.EPHEMERAL_TYPES else 1.0
         now_s = time.monotonic()
-        if not self.limits.allow_message(self.interview_id, self.user_id, now_s, cost, len(raw)):
+        if not self.limits.allow_message(self.interview_id, self.user_id, now_s, cost, size):
             if not await self.strike():
                 await self.send_error("rate_limited", message_id)
             return

@@ -103,6 +103,14 @@ def resume_reply(participant: Participant, *, last_seq: int, request_id: str) ->
         return room_snapshot(participant)
     rows = visible_events(participant).filter(seq__gt=last_seq).select_related("actor")
     frames = [event_frame(row) for row in rows.order_by("seq")]
+    hidden = Interview.objects.filter(pk=participant.interview_id, rubric_hidden=True).exists()
+    for frame in frames:
+        frame["payload"] = visibility.replayed_payload(
+            frame["kind"],
+            frame["payload"],
+            viewer_is_staff=participant.is_staff,
+            rubric_hidden_now=hidden,
+        )
     if len(orjson.dumps(frames)) > RESUME_MAX_BYTES:
         return room_snapshot(participant)  # cheaper than one huge frame, and within limits
     return {"type": "events", "id": request_id, "seq": state.seq, "events": frames}

@@ -11,7 +11,7 @@ replay or an export that uses it shows each person exactly what they could see l
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 ALL = "all"
 AUTHOR = "author"
@@ -35,6 +35,18 @@ def stream_key(audience: str, audience_user_id: int | None) -> str:
 def viewer_stream(audience: str) -> Stream:
     """The stream name the viewer sees an event in: `all`, or `me` for their own."""
     return "me" if audience == AUTHOR else "all"
+
+
+def replayed_payload(
+    kind: str, payload: dict[str, Any], *, viewer_is_staff: bool, rubric_hidden_now: bool
+) -> dict[str, Any]:
+    """A logged payload as it may be shown again now (resume, replay). While the rubric is
+    hidden from the candidate, an earlier `rubric.visibility` that showed it replays
+    without the rubric itself: what was once shown is not shown again while hidden."""
+    hide = kind == "rubric.visibility" and rubric_hidden_now and not viewer_is_staff
+    if hide and payload.get("rubric") is not None:
+        return {**payload, "rubric": None}
+    return payload
 
 
 def may_see(audience: str, audience_user_id: int | None, viewer_user_id: int) -> bool:

@@ -289,3 +289,22 @@ async def test_nan_or_infinity_as_a_string_is_refused_not_relayed_as_null(
     assert reply["type"] == "error" and reply["code"] == "invalid", reply
     assert "finite number" in reply["message"], reply
     assert await drain(ivy) == []  # nothing was relayed
+
+
+async def test_the_frame_limit_counts_bytes_not_characters(room, scheduled_round):
+    """512 KiB is a wire size: a frame of multi-byte characters over it is refused even
+    though it has fewer characters than that."""
+    from mockroom.live.protocol import MAX_FRAME_BYTES
+
+    interview = scheduled_round.interview
+    await sync_to_async(interview_start)(interview=interview)
+    cole, _ = await room(scheduled_round.candidate, interview)
+    pad = "é" * (MAX_FRAME_BYTES // 2)  # 2 bytes each: past the limit, in half the chars
+    frame = {"type": "board.update", "id": "u8", "elements": [rect("r", customData={"p": pad})]}
+    await drain(cole)
+    text = json.dumps(frame, ensure_ascii=False)
+    assert len(text) < MAX_FRAME_BYTES < len(text.encode())
+    await cole.send_to(text_data=text)
+    reply = await cole.receive_json_from(timeout=10)
+    assert reply["type"] == "error" and reply["code"] == "too_large", reply
+    assert not await BoardElement.objects.filter(interview=interview).aexists()

@@ -213,3 +213,23 @@ def test_pages_and_api_do_not_leak_scores_or_notes(client, scheduled_round, pers
         assert SECRET_COMMENT not in body and SECRET_NOTE not in body, url
         if persona == "candidate":
             assert HINT not in body and SOLUTION not in body, url
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_candidate_resuming_from_zero_gets_no_rubric_while_it_is_hidden(
+    room, scheduled_round
+):
+    await start(scheduled_round)
+    interview = scheduled_round.interview
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    await command(ivy, "rubric.visibility", "v1", hidden=True)
+    await command(ivy, "rubric.visibility", "v2", hidden=False)  # shown: logged with it
+    await command(ivy, "rubric.visibility", "v3", hidden=True)
+    cole, snapshot = await room(scheduled_round.candidate, interview)
+    assert snapshot["rubric"] is None
+    await cole.send_json_to({"type": "resume", "id": "r0", "last_seq": 0})
+    reply = await cole.receive_json_from(timeout=10)
+    while reply.get("id") != "r0":
+        reply = await cole.receive_json_from(timeout=10)
+    shown = [e for e in reply["events"] if e["kind"] == "rubric.visibility"]
+    assert len(shown) == 3 and all(e["payload"]["rubric"] is None for e in shown)
