@@ -2,76 +2,72 @@
 
 from __future__ import annotations
 
-import json
 import os
-import signal
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.live.test_multiprocess import ROOT, SETUP, Client, start_daphne
-from tests.services import free_port, stop, wait_for_port
+from tests.live.cluster import Cluster, RoomClient, migrate_and_create_rooms
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def server_env():
+def cluster_on_sqlite():
     tmp = Path(tempfile.mkdtemp(prefix="mockroom-durable-"))
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "REDIS_URL"}}
     env.update(
         DJANGO_SETTINGS_MODULE="mockroom.settings.test",
         DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
     )
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    made = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SETUP],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
+    rooms = migrate_and_create_rooms(env, ["durable"])
+    cluster = Cluster(env, tmp)
+    try:
+        yield cluster, rooms["durable"]
+    finally:
+        cluster.stop()
+
+
+def client(room: dict, who: str) -> RoomClient:
+    person = room[who]
+    return RoomClient(
+        who,
+        user_id=person["user_id"],
+        role=person["role"],
+        session=person["session"],
+        public_id=room["public_id"],
     )
-    return env, tmp, json.loads(made.stdout.strip().splitlines()[-1])
 
 
-async def test_acknowledged_update_is_present_after_kill_and_restart(server_env):
-    env, tmp, ids = server_env
-    port = free_port()
-    proc = start_daphne(env, port, tmp / "first.log")
-    try:
-        wait_for_port(port, proc=proc, timeout=60)
-        cole = Client(ids["cole"], ids["public_id"])
-        await cole.connect(port)
-        element = {
-            "id": "durable-1",
-            "type": "rectangle",
-            "version": 2,
-            "versionNonce": 77,
-            "isDeleted": False,
-            "index": "a0",
-            "x": 5,
-            "y": 5,
-            "width": 50,
-            "height": 40,
-        }
-        ack = await cole.command("board.update", "u1", elements=[element])
-        assert ack["type"] == "ack"
-        os.kill(proc.pid, signal.SIGKILL)  # no chance to flush anything after the ack
-        proc.wait(timeout=10)
-    finally:
-        stop(proc)
+async def test_acknowledged_update_is_present_after_kill_and_restart(cluster_on_sqlite):
+    cluster, room = cluster_on_sqlite
+    first = cluster.start()
+    await cluster.ready(first)
+    cole = client(room, "cole")
+    await cole.connect(first)
+    element = {
+        "id": "durable-1",
+        "type": "rectangle",
+        "version": 2,
+        "versionNonce": 77,
+        "isDeleted": False,
+        "index": "a0",
+        "x": 5,
+        "y": 5,
+        "width": 50,
+        "height": 40,
+    }
+    ack = await cole.command("board.update", "u1", elements=[element])
+    assert ack["type"] == "ack"
+    cole.freeze()
+    cluster.kill(first)  # no chance to flush anything after the ack
 
-    restarted = start_daphne(env, port, tmp / "second.log")
-    try:
-        wait_for_port(port, proc=restarted, timeout=60)
-        ivy = Client(ids["ivy"], ids["public_id"])
-        snapshot = await ivy.connect(port)
-        board = {e["id"]: e for e in snapshot["board"]["elements"]}
-        assert board["durable-1"]["version"] == 2 and board["durable-1"]["width"] == 50
-        await ivy.ws.close()
-    finally:
-        stop(restarted)
+    second = cluster.start()
+    await cluster.ready(second)
+    ivy = client(room, "ivy")
+    snapshot = await ivy.connect(second)
+    board = {e["id"]: e for e in snapshot["board"]["elements"]}
+    assert board["durable-1"]["version"] == 2 and board["durable-1"]["width"] == 50
+    await ivy.close()
+    assert cluster.tracebacks() == []
