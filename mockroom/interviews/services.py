@@ -157,11 +157,23 @@ def interview_create(
     )
     Participant.objects.create(interview=interview, user=creator, role=creator_role)
     other = Role.CANDIDATE if creator_role == Role.INTERVIEWER else Role.INTERVIEWER
-    issued = [
-        invitation_create(interview=interview, role=other, created_by=creator),
-        invitation_create(interview=interview, role=Role.OBSERVER, created_by=creator),
-    ]
+    issued = [invitation_create(interview=interview, role=other, created_by=creator)]
+    if may_invite_observers(interview, creator):
+        issued.append(
+            invitation_create(interview=interview, role=Role.OBSERVER, created_by=creator)
+        )
     return interview, issued
+
+
+def may_invite_observers(interview: Interview, user: User) -> bool:
+    """Observers watch the interviewer's side (rubric, even when hidden; their own scores),
+    so only the interviewer, or an organiser who is not the candidate, brings them in. A
+    creator who sits as the candidate could otherwise give a second account of theirs the
+    interviewer's view."""
+    role = interview.participants.filter(user=user).values_list("role", flat=True).first()
+    if role == Role.CANDIDATE:
+        return False
+    return role == Role.INTERVIEWER or interview.created_by_id == user.pk
 
 
 @transaction.atomic
@@ -182,6 +194,10 @@ def invitation_create(
         raise InvalidInput("email", problem)
     if interview.status == Interview.Status.ENDED:
         raise InterviewError("ended", "This round has ended; nobody new can join.")
+    if role == Role.OBSERVER and not may_invite_observers(interview, created_by):
+        raise InterviewError(
+            "observers_by_interviewer", "Only the interviewer invites observers.", field="role"
+        )
     if role in SINGLE_SEAT_ROLES:
         if interview.participants.filter(role=role).exists():
             raise InterviewError("seat_taken", f"This round already has its {role}.")
