@@ -6,6 +6,4 @@ from channels.routing import URLRouter
 from mockroom.core.origins import OriginValidator
 from mockroom.live.routing import websocket_urlpatterns
 
-websocket_application = OriginValidator(
-    AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-)
+websocket_application = OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
