@@ -1,5 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -10,6 +11,15 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Self-hosters can close public signup with ACCOUNT_ALLOW_SIGNUP=false."""
         return bool(getattr(settings, "ACCOUNT_ALLOW_SIGNUP", True))
+
+    def clean_email(self, email: str) -> str:
+        """Signup and email changes take the same addresses as invitations: allauth would
+        otherwise cut one longer than the column (254) and verify a different address."""
+        from mockroom.core.validation import email_problem
+
+        if problem := email_problem(email):
+            raise ValidationError(problem[:1].upper() + problem[1:] + ".")
+        return super().clean_email(email)
 
     def _pending_invitation_url(self, request: HttpRequest) -> str | None:
         token = request.session.get(PENDING_INVITATION)
