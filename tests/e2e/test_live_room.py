@@ -72,10 +72,12 @@ def test_both_sides_share_phase_and_clock(page: Page, page_b: Page, live_server_
 
     interviewer.get_by_role("button", name="Pause").click()
     expect(candidate.get_by_test_id("timer")).to_contain_text("Paused")
+    expect(interviewer.get_by_test_id("timer")).to_contain_text("Paused")
+    # Paused time is banked on the server, so both sides show it to the millisecond,
+    # whatever their clocks say. (That it then stays put is the timer maths' job, checked
+    # on the shared vectors by pytest and vitest, not by waiting here.)
     paused_at = remaining_ms(candidate)
-    candidate.wait_for_timeout(600)
-    assert remaining_ms(candidate) == paused_at
-    assert abs(remaining_ms(interviewer) - paused_at) <= 1000
+    assert remaining_ms(interviewer) == paused_at
 
     interviewer.get_by_role("button", name="Next phase").click()
     expect(candidate.get_by_test_id("timer-phase")).to_have_text("Design")
