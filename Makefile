@@ -90,3 +90,7 @@ bench: setup frontend-e2e migrate  ## Print late-join figures for a 5,000-elemen
 .PHONY: bench-stroke
 bench-stroke: setup frontend-e2e  ## Print stroke latency between two browsers (see docs/performance.md)
 	$(PY) tests/load/bench_stroke.py
+
+.PHONY: bench-relay
+bench-relay: venv  ## Rooms carried per ASGI server, app against raw relay, by bisection (see docs/performance-relay.md)
+	$(PY) tests/load/bench_relay.py --server daphne,uvicorn --bisect 1:24 --raw daphne,uvicorn,granian,asyncio --raw-bisect 100:1200 --warmup 3 --window 10 --json var/bench-relay.json

@@ -1,69 +1,85 @@
 """Relay-capacity benchmark for workload W1 (not a test: it prints figures).
 
-    .venv/bin/python tests/load/bench_relay.py --rooms 5,10,20,40,80 --baseline
-    .venv/bin/python tests/load/bench_relay.py --rooms 5,10,20 --layer redis
+    make bench-relay      # the floors and the app, as recorded in docs/performance-relay.md
+    .venv/bin/python tests/load/bench_relay.py --server daphne,uvicorn --bisect 1:24 \\
+        --raw daphne,uvicorn,granian,asyncio --raw-bisect 100:1200 --json var/relay.json
+    .venv/bin/python tests/load/bench_relay.py --rooms 2,4,6 --layer redis
 
 Workload W1 (docs: /work/shared/design.md, "Performance budget"), per room: the candidate
 sends 10 `board.update`/s (one ~400-byte rectangle, growing version, message id
 `c<room>-<n>`, the send time in `customData.sent`) and 20 `cursor`/s; the interviewer sends
 5 `cursor`/s. Start times are spread at random.
 
-The server side runs on core 0 (`taskset -c 0`): one Daphne process serving
-mockroom.asgi:application on a temporary SQLite database (WAL), plus its own redis-server
-when `--layer redis|pubsub`. The load generator re-executes this script with `--generator`
-under `taskset -c 1`: one asyncio loop holding every socket. Each room count gets a fresh
-copy of the database and a fresh server.
+What runs (each step gets a fresh server; the app also a fresh copy of the database):
+- the app: mockroom.asgi:application on a temporary SQLite database (WAL) under each
+  `--server` (daphne, uvicorn with uvloop/httptools/websockets, granian's ASGI interface
+  with one worker), plus its own redis-server when `--layer redis|pubsub`;
+- the floors, `--raw`: the same relay logic with nothing of ours in it, under the same
+  servers (tests/load/raw_asgi_relay.py) and as plain asyncio + `websockets` with no ASGI
+  (tests/load/raw_relay.py, "asyncio").
+The server side runs on core 0 (`taskset -c 0`, every process and thread of it); the load
+generator on core 1: Node with `ws` (tests/load/node/, `npm ci` there on first use) unless
+`--generator python` (tests/load/relay_generator.py, which saturates its core at ~320 rooms).
 
-For each room count: warm-up (5 s), measurement window (20 s), then 3 s of grace for late
-deliveries. Printed per step:
-- board latency p50/p95/p99: the interviewer's receive time of `board.updated` minus the
+Per step: warm-up, measurement window, then grace for late deliveries. Printed per step:
+- board latency p50/p95/p99: the interviewer's receive time of the update minus the
   candidate's send time (same process, same clock), over the board messages sent in the
   window; a message not delivered by the end of the grace counts as infinitely late;
 - board messages sent / acked / delivered / lost in the window (lost = acked, never
   delivered to the peer), and lost over the whole run (warm-up included);
-- cursor delivery ratio (both directions, cursors sent in the window);
-- server CPU per relayed message: utime+stime of the server processes (from /proc) over
-  the window, divided by the messages relayed in the window (board events delivered to
-  the interviewer + cursors delivered);
-- PASS when board p99 <= 100 ms and no acked message was lost (the design's rule).
-Room counts are tried in order; the first FAIL stops the series.
-
-`--baseline` runs the same load against tests/load/raw_relay.py (asyncio + websockets, no
-database, no validation, no auth; also on core 0) in the same run, so every figure can be
-given as a ratio of the raw relay. Its room list is `--baseline-rooms` (default: the same).
-Generator CPU is printed too: above ~85 % of its core, the generator is the limit.
+- cursor delivery (both directions, cursors sent in the window);
+- server CPU per relayed message: utime+stime of the server's processes over the window,
+  divided by the messages relayed in the window (board updates delivered to the
+  interviewer + cursors delivered), and, for the app, its ratio to the raw relay on the
+  same server at the same room count (measured right after, unless `--no-ratio`);
+- generator CPU and how busy each core was. A step is flagged `GENERATOR>85%` when the
+  generator used more than 85 % of its core, or when its core was more than 85 % busy
+  (with it and anything else) and over 1 % of its sends were more than 10 ms late: there
+  the generator, not the server, may be the limit. `CORE0-SHARED` means other processes
+  used more than 10 % of the server's core during the window;
+- PASS when board p99 <= 100 ms, no acked message was lost and cursor loss <= 0.1 %.
+`--rooms` steps through room counts in order and stops at the first FAIL. `--bisect LOW:HIGH`
+finds the largest passing room count to within 5 % (geometric bisection, each probe printed;
+LOW or HIGH is probed only if the answer lands there).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import math
 import os
-import random
+import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.load.relay_generator import process_tree  # noqa: E402
 from tests.services import free_port, stop, wait_for_port  # noqa: E402
 
+HERE = Path(__file__).resolve().parent
+NODE_DIR = HERE / "node"
 SERVER_CPU = 0
 GENERATOR_CPU = 1
-ORIGIN = "http://localhost"
 P99_BUDGET_MS = 100.0
-BOARD_RATE = 10.0  # candidate board updates per second
-CANDIDATE_CURSOR_RATE = 20.0
-INTERVIEWER_CURSOR_RATE = 5.0
-ELEMENTS_PER_ROOM = 8  # the candidate keeps editing a handful of shapes
+CURSOR_LOSS_BUDGET = 0.001  # 0.1 %
+GENERATOR_LIMIT = 85.0  # percent of its core
+LATE_LIMIT = 0.01  # share of sends more than 10 ms behind schedule
+SHARED_CORE_LIMIT = 10.0  # percent of the server's core used by other processes
+BISECT_PRECISION = 0.05
+SERVERS = ("daphne", "uvicorn", "granian")
+RAW_SERVERS = (*SERVERS, "asyncio")
+NO_PERSISTENCE = ("--save", "", "--appendonly", "no")
 LAYERS = {
     "memory": None,
     "redis": "channels_redis.core.RedisChannelLayer",
@@ -205,7 +221,15 @@ class Servers:
 
     def stop(self) -> None:
         for proc in reversed(list(self.procs.values())):
+            children = [
+                (pid, started) for pid in process_tree(proc.pid)[1:] if (started := start_time(pid))
+            ]
             stop(proc)
+            # A worker left behind by its server (granian's, if it outlives the main
+            # process) is ours: stopped by the PID we saw it under, if it is still that one.
+            for pid, started in children:
+                if start_time(pid) == started:
+                    os.kill(pid, signal.SIGKILL)
 
     def tail(self) -> str:
         out = []
@@ -215,7 +239,64 @@ class Servers:
         return "\n".join(out)
 
 
-def start_channels(tmp: Path, db: Path, layer: str, label: str) -> tuple[Servers, int]:
+def start_time(pid: int) -> int | None:
+    """When `pid` started (field 22 of stat(5)), or None if there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return int(handle.read().rsplit(")", 1)[1].split()[19])
+    except OSError:
+        return None
+
+
+def server_command(server: str, app: str, port: int, *, django: bool) -> list[str]:
+    """The command that serves the ASGI `app` with `server` on 127.0.0.1:`port`."""
+    if server == "daphne":
+        return [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app]
+    if server == "uvicorn":
+        return [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--loop",
+            "uvloop",
+            "--http",
+            "httptools",
+            "--ws",
+            "websockets",
+            "--lifespan",
+            "off" if django else "on",  # Channels' router has no lifespan
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            app,
+        ]
+    if server == "granian":
+        return [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--workers",
+            "1",
+            "--workers-kill-timeout",
+            "5",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            app,
+        ]
+    raise ValueError(server)
+
+
+def start_app(tmp: Path, db: Path, server: str, layer: str, label: str) -> tuple[Servers, int]:
     servers = Servers()
     env = base_env(db)
     env.update(ROOM_RATE_PER_SECOND="100", ROOM_BURST="200")
@@ -226,17 +307,7 @@ def start_channels(tmp: Path, db: Path, layer: str, label: str) -> tuple[Servers
             raise SystemExit("redis-server is not installed")
         redis = servers.start(
             "redis",
-            [
-                binary,
-                "--port",
-                str(redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
+            [binary, "--port", str(redis_port), "--bind", "127.0.0.1", *NO_PERSISTENCE],
             tmp / f"{label}-redis.log",
         )
         wait_for_port(redis_port, proc=redis)
@@ -244,24 +315,15 @@ def start_channels(tmp: Path, db: Path, layer: str, label: str) -> tuple[Servers
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0", CHANNEL_LAYER_BACKEND=LAYERS[layer]
         )
     port = free_port()
-    daphne = servers.start(
-        "daphne",
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "mockroom.asgi:application",
-        ],
-        tmp / f"{label}-daphne.log",
+    proc = servers.start(
+        server,
+        server_command(server, "mockroom.asgi:application", port, django=True),
+        tmp / f"{label}-{server}.log",
         cwd=ROOT,
         env=env,
     )
     try:
-        wait_for_port(port, proc=daphne, timeout=60)
+        wait_for_port(port, proc=proc, timeout=60)
     except Exception:
         servers.stop()
         print(servers.tail(), file=sys.stderr)
@@ -269,28 +331,297 @@ def start_channels(tmp: Path, db: Path, layer: str, label: str) -> tuple[Servers
     return servers, port
 
 
-def start_raw(tmp: Path, label: str) -> tuple[Servers, int]:
+def start_raw(tmp: Path, server: str, label: str) -> tuple[Servers, int]:
     servers = Servers()
     port = free_port()
-    relay = servers.start(
-        "raw_relay",
-        [sys.executable, str(Path(__file__).with_name("raw_relay.py")), "--port", str(port)],
-        tmp / f"{label}-raw.log",
-    )
-    wait_for_port(port, proc=relay)
+    if server == "asyncio":
+        cmd = [sys.executable, str(HERE / "raw_relay.py"), "--port", str(port)]
+    else:
+        cmd = server_command(server, "raw_asgi_relay:app", port, django=False)
+    env = {**os.environ, "PYTHONPATH": str(HERE), "PYTHONUNBUFFERED": "1"}
+    proc = servers.start(f"raw-{server}", cmd, tmp / f"{label}.log", cwd=HERE, env=env)
+    try:
+        wait_for_port(port, proc=proc, timeout=60)
+    except Exception:
+        servers.stop()
+        print(servers.tail(), file=sys.stderr)
+        raise
     return servers, port
 
 
-def run_generator(config: dict) -> dict:
+# --- The generator ------------------------------------------------------------------------
+
+
+def ensure_node_generator() -> None:
+    """`npm ci` in tests/load/node when its node_modules is missing or older than the lock."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        raise SystemExit("the Node generator needs node and npm (Node 20); or --generator python")
+    stamp = NODE_DIR / "node_modules" / ".installed"
+    lock = NODE_DIR / "package-lock.json"
+    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+        return
+    subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, check=True)
+    stamp.touch()
+
+
+def run_generator(config: dict, impl: str) -> dict:
+    if impl == "node":
+        cmd = ["node", str(NODE_DIR / "generator.mjs")]
+    else:
+        cmd = [sys.executable, str(HERE / "relay_generator.py")]
     proc = subprocess.run(
-        pinned([sys.executable, __file__, "--generator"], GENERATOR_CPU),
-        input=json.dumps(config),
-        capture_output=True,
-        text=True,
+        pinned(cmd, GENERATOR_CPU), input=json.dumps(config), capture_output=True, text=True
     )
     if proc.returncode != 0:
         raise RuntimeError(f"generator failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def figures(record: dict, mix: str) -> dict:
+    """One step's figures from the generator's record (the same for both generators)."""
+    w0, w1 = record["window_us"]
+    seconds = (w1 - w0) / 1e6
+    latencies: list[float] = []
+    sent = acked_n = delivered_n = lost = lost_run = refused_n = relayed = 0
+    cursor_sent = cursor_delivered = 0
+    for room in record["rooms"]:
+        acked, refused = set(room["acked"]), set(room["refused"])
+        delivered = {n: (at, latency) for n, at, latency in room["delivered"]}
+        for i, at in enumerate(room["board_sent"]):
+            n = i + 1
+            got = delivered.get(n)
+            if n in acked and got is None:
+                lost_run += 1
+            if not w0 <= at < w1:
+                continue
+            sent += 1
+            acked_n += n in acked
+            refused_n += n in refused
+            if got is None:
+                latencies.append(math.inf)
+                lost += n in acked
+            else:
+                delivered_n += 1
+                latencies.append(got[1] / 1000)
+        relayed += sum(1 for at, _ in delivered.values() if w0 <= at < w1)
+        for role in ("candidate", "interviewer"):
+            received = dict(room["cursor_received"][role])
+            relayed += sum(1 for at in received.values() if w0 <= at < w1)
+            for i, at in enumerate(room["cursor_sent"][role]):
+                if w0 <= at < w1:
+                    cursor_sent += 1
+                    cursor_delivered += (i + 1) in received
+    latencies.sort()
+
+    def pct(q: float) -> float | None:
+        if not latencies:
+            return None
+        return latencies[min(len(latencies) - 1, math.ceil(q * len(latencies)) - 1)]
+
+    tick = os.sysconf("SC_CLK_TCK")
+    by_proc = {name: ticks / tick for name, ticks in record["server_ticks"].items()}
+    server_s = sum(by_proc.values())
+    server_percent = 100 * server_s / seconds
+    cores = record["core_busy_percent"]
+    generator_percent = 100 * record["generator_cpu_s"] / seconds
+    generator_core = cores.get(str(GENERATOR_CPU), 0.0)
+    server_core = cores.get(str(SERVER_CPU), 0.0)
+    p99 = pct(0.99)
+    handled = sent + cursor_sent + relayed + acked_n
+    late = record["late_sends"] / record["sends"] if record["sends"] else 0.0
+    cursor_loss = 1 - cursor_delivered / cursor_sent if cursor_sent else 0.0
+    latency_ok = mix == "cursors" if p99 is None else p99 <= P99_BUDGET_MS
+    return {
+        "rooms": len(record["rooms"]),
+        "generator": record["generator"],
+        "window_s": round(seconds, 3),
+        "connect_s": round(record["connect_s"], 2),
+        "p50": pct(0.50),
+        "p95": pct(0.95),
+        "p99": p99,
+        "board_sent": sent,
+        "board_acked": acked_n,
+        "board_refused": refused_n,
+        "board_delivered": delivered_n,
+        "board_lost": lost,
+        "board_lost_run": lost_run,
+        "cursor_sent": cursor_sent,
+        "cursor_delivered": cursor_delivered,
+        "cursor_ratio": cursor_delivered / cursor_sent if cursor_sent else 0.0,
+        "cursor_loss": cursor_loss,
+        "relayed": relayed,
+        "server_cpu": {
+            "seconds": server_s,
+            "percent": server_percent,
+            "us_per_msg": 1e6 * server_s / relayed if relayed else math.inf,
+            "us_per_msg_by_proc": {
+                name: 1e6 * s / relayed if relayed else math.inf for name, s in by_proc.items()
+            },
+            "processes": {name: len(pids) for name, pids in record["server_pids"].items()},
+        },
+        "server_core_busy_percent": server_core,
+        # Others on the server's core: a shared machine's test runs, say.
+        "server_core_others_percent": max(0.0, server_core - server_percent),
+        "generator_cpu_percent": generator_percent,
+        "generator_sys_percent": 100 * record["generator_sys_s"] / seconds,
+        "generator_core_busy_percent": generator_core,
+        # Above its limit: the generator itself used more than 85 % of its core, or the core
+        # was more than 85 % busy with it and others (a test run, `yes`) and the generator
+        # fell behind its schedule. A busy core alone is not enough: a generator that needs
+        # little still gets it at once (the scheduler favours a task that was sleeping).
+        "generator_limited": generator_percent > GENERATOR_LIMIT
+        or (generator_core > GENERATOR_LIMIT and late > LATE_LIMIT),
+        "generator_late_sends": late,
+        # Its CPU per message sent or received: under contention its CPU share says little,
+        # this says what it would need alone (W1: 35 sent + 45 received per room per second).
+        "generator_us_per_msg": 1e6 * record["generator_cpu_s"] / handled if handled else None,
+        "generator_max_late_ms": record["max_late_ms"],
+        "errors": record["errors"],
+        "passed": latency_ok
+        and lost_run == 0
+        and (cursor_loss <= CURSOR_LOSS_BUDGET or mix == "board"),
+    }
+
+
+# --- Steps, series, bisection -------------------------------------------------------------
+
+
+class Bench:
+    """Runs steps and keeps every result of the run, in order."""
+
+    def __init__(self, args: argparse.Namespace, tmp: Path) -> None:
+        self.args = args
+        self.tmp = tmp
+        self.pristine: Path | None = None
+        self.app_rooms: list[dict] = []
+        self.steps: list[dict] = []
+        self.raw_cache: dict[tuple[str, int], dict] = {}
+        self.counter = 0
+
+    def app_target(self, server: str) -> str:
+        mix = "" if self.args.mix == "all" else f" ({self.args.mix} only)"
+        return f"app/{server}/{self.args.layer}{mix}"
+
+    def step(self, kind: str, server: str, count: int, *, companion: bool = False) -> dict:
+        self.counter += 1
+        target = self.app_target(server) if kind == "app" else f"raw/{server}"
+        label = "".join(c if c.isalnum() else "-" for c in target) + f"-{count}-{self.counter}"
+        if kind == "raw":
+            servers, port = start_raw(self.tmp, server, label)
+            specs = [{"index": i} for i in range(count)]
+        else:
+            assert self.pristine is not None
+            db = fresh_copy(self.pristine, self.tmp, label)
+            servers, port = start_app(self.tmp, db, server, self.args.layer, label)
+            specs = self.app_rooms[:count]
+        config = {
+            "target": kind,
+            "port": port,
+            "rooms": specs,
+            "warmup": self.args.warmup,
+            "window": self.args.window,
+            "grace": self.args.grace,
+            "server_pids": servers.pids(),
+            "seed": self.args.seed + count,
+            "mix": self.args.mix,
+        }
+        try:
+            record = run_generator(config, self.args.generator)
+        except Exception:
+            print(servers.tail(), file=sys.stderr)
+            raise
+        finally:
+            servers.stop()
+        result = figures(record, self.args.mix)
+        result.update(target=target, kind=kind, server=server, companion=companion)
+        if kind == "raw":
+            self.raw_cache.setdefault((server, count), result)
+        elif self.args.ratio:
+            base = self.raw_cache.get((server, count)) or self.step(
+                "raw", server, count, companion=True
+            )
+            result["raw_same_count"] = {
+                "us_per_msg": base["server_cpu"]["us_per_msg"],
+                "p99": base["p99"],
+                "cpu_ratio": result["server_cpu"]["us_per_msg"] / base["server_cpu"]["us_per_msg"],
+                "passed": base["passed"],
+            }
+        self.steps.append(result)
+        print(step_line(result), flush=True)
+        return result
+
+    def series(self, kind: str, server: str, counts: list[int]) -> dict:
+        probes = []
+        for count in counts:
+            probes.append(self.step(kind, server, count))
+            if not probes[-1]["passed"]:
+                break
+        passed = [r["rooms"] for r in probes if r["passed"]]
+        failed = [r["rooms"] for r in probes if not r["passed"]]
+        return headline(kind, server, probes, max(passed, default=0), min(failed, default=None))
+
+    def bisect(self, kind: str, server: str, low: int, high: int) -> dict:
+        """The largest passing room count in [low, high], to within BISECT_PRECISION."""
+        probes: list[dict] = []
+
+        def probe(count: int) -> bool:
+            probes.append(self.step(kind, server, count))
+            return probes[-1]["passed"]
+
+        lo, hi = low, high  # lo passes and hi fails: assumed until probed
+        lo_seen = hi_seen = False
+        while hi - lo > 1 and hi > lo * (1 + BISECT_PRECISION):
+            mid = min(max(round(math.sqrt(lo * hi)), lo + 1), hi - 1)
+            if probe(mid):
+                lo, lo_seen = mid, True
+            else:
+                hi, hi_seen = mid, True
+        if not lo_seen and not probe(low):
+            return headline(kind, server, probes, 0, low)
+        if not hi_seen and probe(high):
+            return headline(kind, server, probes, high, None)
+        return headline(kind, server, probes, lo, hi)
+
+
+def headline(kind: str, server: str, probes: list[dict], carried: int, fail: int | None) -> dict:
+    by_count = {r["rooms"]: r for r in probes}
+    last_pass = by_count.get(carried)
+    first_fail = by_count.get(fail) if fail is not None else None
+    return {
+        "kind": kind,
+        "server": server,
+        "target": probes[0]["target"] if probes else f"{kind}/{server}",
+        "carried": carried,
+        "fails_at": fail,
+        "bound": "at least" if fail is None else ("below" if carried == 0 else "between"),
+        "us_per_msg_at_carried": last_pass["server_cpu"]["us_per_msg"] if last_pass else None,
+        # A FAIL where the generator had no headroom may be the generator's, not the server's.
+        "fail_generator_limited": bool(first_fail and first_fail["generator_limited"]),
+        "probes": [r["rooms"] for r in probes],
+    }
+
+
+def relate(headlines: list[dict], steps: list[dict]) -> None:
+    """Give each app headline its ratios to the raw relay on the same server, same run."""
+    floors = {h["server"]: h for h in headlines if h["kind"] == "raw"}
+    for h in headlines:
+        if h["kind"] != "app":
+            continue
+        floor = floors.get(h["server"])
+        h["raw_carried"] = floor["carried"] if floor else None
+        h["rooms_ratio_to_raw"] = (
+            h["carried"] / floor["carried"] if floor and floor["carried"] else None
+        )
+        at = [
+            r
+            for r in steps
+            if r["target"] == h["target"] and r["rooms"] == h["carried"] and r["passed"]
+        ]
+        same = at[-1].get("raw_same_count") if at else None
+        h["cpu_ratio_at_carried"] = same["cpu_ratio"] if same else None
+
+
+# --- Output -------------------------------------------------------------------------------
 
 
 def fmt_ms(value: float | None) -> str:
@@ -299,112 +630,112 @@ def fmt_ms(value: float | None) -> str:
     return "inf" if math.isinf(value) else f"{value:.1f}"
 
 
-def step_line(target: str, r: dict) -> str:
+def step_line(r: dict) -> str:
     cpu = r["server_cpu"]
-    extra = "".join(f" {name} {us:.0f}" for name, us in cpu["us_per_msg_by_proc"].items())
+    procs = " ".join(f"{name} {us:.0f}" for name, us in cpu["us_per_msg_by_proc"].items())
+    ratio = ""
+    if "raw_same_count" in r:
+        base = r["raw_same_count"]
+        ratio = f" = x{base['cpu_ratio']:.1f} raw/{r['server']} ({base['us_per_msg']:.0f})"
+    flag = f"  GENERATOR>{GENERATOR_LIMIT:.0f}%" if r["generator_limited"] else ""
+    if r["server_core_others_percent"] > SHARED_CORE_LIMIT:
+        flag += "  CORE0-SHARED"
     return (
-        f"[{target}] rooms {r['rooms']:>4}  board p50/p95/p99 {fmt_ms(r['p50'])}/"
+        f"[{r['target']}] rooms {r['rooms']:>4}  board p50/p95/p99 {fmt_ms(r['p50'])}/"
         f"{fmt_ms(r['p95'])}/{fmt_ms(r['p99'])} ms  sent/acked/delivered/lost "
         f"{r['board_sent']}/{r['board_acked']}/{r['board_delivered']}/{r['board_lost']}"
-        f" (run lost {r['board_lost_run']})  cursors {r['cursor_ratio']:.4f}  "
-        f"server CPU {cpu['percent']:.0f}% {cpu['us_per_msg']:.0f} µs/msg ({extra.strip()})  "
-        f"gen CPU {r['generator_cpu_percent']:.0f}% (late>10ms "
-        f"{100 * r['generator_late_sends']:.1f}%)  errors {r['errors'] or '{}'}  "
-        f"{'PASS' if r['passed'] else 'FAIL'}"
+        f" (run lost {r['board_lost_run']})  cursor loss {100 * r['cursor_loss']:.2f}%  "
+        f"server CPU {cpu['percent']:.0f}% {cpu['us_per_msg']:.0f} µs/msg ({procs}){ratio}  "
+        f"core0 others {r['server_core_others_percent']:.0f}%  "
+        f"gen CPU {r['generator_cpu_percent']:.0f}% (sys {r['generator_sys_percent']:.0f}%, "
+        f"{r['generator_us_per_msg'] or 0:.1f} µs/msg) "
+        f"core1 {r['generator_core_busy_percent']:.0f}%"
+        f" late>10ms {100 * r['generator_late_sends']:.1f}%  errors {r['errors'] or '{}'}  "
+        f"{'PASS' if r['passed'] else 'FAIL'}{flag}"
     )
 
 
-def run_series(
-    target: str,
-    counts: list[int],
-    args: argparse.Namespace,
-    tmp: Path,
-    pristine: Path,
-    rooms: list[dict],
-) -> list[dict]:
-    results = []
-    for step, count in enumerate(counts):
-        label = "".join(c if c.isalnum() else "-" for c in target) + f"-{count}"
-        if target == "raw":
-            servers, port = start_raw(tmp, label)
-        else:
-            db = fresh_copy(pristine, tmp, label)
-            servers, port = start_channels(tmp, db, args.layer, label)
-        config = {
-            "target": "raw" if target == "raw" else "channels",
-            "port": port,
-            "rooms": rooms[:count],
-            "warmup": args.warmup,
-            "window": args.window,
-            "grace": args.grace,
-            "server_pids": servers.pids(),
-            "seed": args.seed + step,
-            "mix": args.mix,
-        }
-        try:
-            result = run_generator(config)
-        except Exception:
-            print(servers.tail(), file=sys.stderr)
-            raise
-        finally:
-            servers.stop()
-        result["target"] = target
-        results.append(result)
-        print(step_line(target, result), flush=True)
-        if not result["passed"]:
-            break
-    return results
-
-
-def summary(series: dict[str, list[dict]]) -> None:
+def summary(steps: list[dict], headlines: list[dict]) -> None:
     print()
     print(
-        "| server | rooms | board p50 | p95 | p99 (ms) | sent | acked | delivered | lost "
-        "| cursors delivered | server CPU | µs / relayed msg | generator CPU | result |"
+        "| target | rooms | board p50 / p95 / p99 (ms) | sent / acked / delivered / lost "
+        "| cursor loss | server CPU | µs / relayed msg | x raw, same server and rooms "
+        "| others on core 0 | generator CPU / its core | result |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for target, results in series.items():
-        for r in results:
-            cpu = r["server_cpu"]
-            print(
-                f"| {target} | {r['rooms']} | {fmt_ms(r['p50'])} | {fmt_ms(r['p95'])} | "
-                f"{fmt_ms(r['p99'])} | {r['board_sent']} | {r['board_acked']} | "
-                f"{r['board_delivered']} | {r['board_lost_run']} | "
-                f"{100 * r['cursor_ratio']:.2f} % | {cpu['percent']:.0f} % | "
-                f"{cpu['us_per_msg']:.0f} | {r['generator_cpu_percent']:.0f} % | "
-                f"{'PASS' if r['passed'] else 'FAIL'} |"
-            )
-    print()
-    carried = {}
-    for target, results in series.items():
-        passed = [r["rooms"] for r in results if r["passed"]]
-        carried[target] = max(passed) if passed else 0
-        tried = [r["rooms"] for r in results]
-        note = "" if len(passed) < len(tried) else " (no FAIL reached: at least this many)"
-        print(f"max rooms passed, {target}: {carried[target]}{note}")
-    if "raw" in series and len(series) > 1:
-        raw = {r["rooms"]: r for r in series["raw"]}
-        print()
+    print("|---|---:|---|---|---:|---:|---:|---:|---:|---|---|")
+    for r in steps:
+        cpu = r["server_cpu"]
+        ratio = f"{r['raw_same_count']['cpu_ratio']:.1f}" if "raw_same_count" in r else ""
+        flag = f" **>{GENERATOR_LIMIT:.0f} %**" if r["generator_limited"] else ""
         print(
-            "ratio to the raw relay at the same room count (server CPU per relayed message, "
-            "board p99):"
+            f"| {r['target']}{' (ratio)' if r['companion'] else ''} | {r['rooms']} | "
+            f"{fmt_ms(r['p50'])} / {fmt_ms(r['p95'])} / {fmt_ms(r['p99'])} | "
+            f"{r['board_sent']} / {r['board_acked']} / {r['board_delivered']} / "
+            f"{r['board_lost_run']} | {100 * r['cursor_loss']:.2f} % | {cpu['percent']:.0f} % | "
+            f"{cpu['us_per_msg']:.0f} | {ratio} | {r['server_core_others_percent']:.0f} % | "
+            f"{r['generator_cpu_percent']:.0f} % / {r['generator_core_busy_percent']:.0f} %"
+            f"{flag} | {'PASS' if r['passed'] else 'FAIL'} |"
         )
-        for target, results in series.items():
-            if target == "raw":
-                continue
-            for r in results:
-                base = raw.get(r["rooms"])
-                if base is None:
-                    continue
-                cpu_ratio = r["server_cpu"]["us_per_msg"] / base["server_cpu"]["us_per_msg"]
-                p99 = r["p99"] / base["p99"] if base["p99"] else float("nan")
-                print(f"  {target} rooms {r['rooms']}: CPU/msg x{cpu_ratio:.1f}, p99 x{p99:.1f}")
-            if carried.get("raw"):
-                print(
-                    f"  {target} rooms carried: {carried[target]} = "
-                    f"{carried[target] / carried['raw']:.3f} of the raw relay's "
-                    f"{carried['raw']}"
-                )
+    print()
+    print("rooms carried (board p99 <= 100 ms, nothing acked lost, cursor loss <= 0.1 %):")
+    for h in headlines:
+        if h["bound"] == "at least":
+            text = f">= {h['carried']} (no FAIL up to there)"
+        elif h["bound"] == "below":
+            text = f"0 (fails at {h['fails_at']}, the lowest probed)"
+        else:
+            text = f"{h['carried']} (fails at {h['fails_at']})"
+        if h["fail_generator_limited"]:
+            text += f"  [the FAIL at {h['fails_at']} had the generator above its limit]"
+        if h.get("rooms_ratio_to_raw") is not None:
+            text += f"  = {h['rooms_ratio_to_raw']:.3f} of raw/{h['server']}'s {h['raw_carried']}"
+        if h.get("cpu_ratio_at_carried") is not None:
+            text += f"; CPU/msg x{h['cpu_ratio_at_carried']:.1f} raw/{h['server']}'s there"
+        print(f"  {h['target']:<28} {text}  probes {h['probes']}")
+    busiest = max(steps, key=lambda r: r["rooms"], default=None)
+    if busiest and busiest["generator_us_per_msg"]:
+        cost = busiest["generator_us_per_msg"]
+        print(
+            f"\ngenerator ({busiest['generator']}) CPU per message at {busiest['rooms']} rooms: "
+            f"{cost:.1f} µs, i.e. {cost * 80 * 600 / 1e4:.0f} % of a core for 600 rooms of W1 "
+            "(80 messages sent or received per room per second)"
+        )
+    flagged = [r for r in steps if r["generator_limited"]]
+    print(
+        f"\nsteps with the generator above its limit ({GENERATOR_LIMIT:.0f} % of its core, or "
+        f"its core above {GENERATOR_LIMIT:.0f} % and > {100 * LATE_LIMIT:.0f} % of sends late): "
+        + (", ".join(f"{r['target']} at {r['rooms']}" for r in flagged) or "none")
+    )
+
+
+def versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in ("daphne", "twisted", "uvicorn", "uvloop", "httptools", "websockets", "granian"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    if shutil.which("node"):
+        out["node"] = subprocess.run(
+            ["node", "--version"], capture_output=True, text=True
+        ).stdout.strip()
+        ws = NODE_DIR / "node_modules" / "ws" / "package.json"
+        if ws.exists():
+            out["ws"] = json.loads(ws.read_text())["version"]
+    return out
+
+
+def machine() -> dict[str, Any]:
+    model = ""
+    with open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"cpu": model, "cores": os.cpu_count(), "kernel": platform.release()}
+
+
+# --- Command line -------------------------------------------------------------------------
 
 
 def parse_counts(text: str) -> list[int]:
@@ -414,439 +745,157 @@ def parse_counts(text: str) -> list[int]:
     return counts
 
 
+def parse_range(text: str) -> tuple[int, int]:
+    try:
+        low, high = (int(part) for part in text.split(":"))
+    except ValueError:
+        raise argparse.ArgumentTypeError("LOW:HIGH, e.g. 100:1200") from None
+    if not 1 <= low < high:
+        raise argparse.ArgumentTypeError("LOW:HIGH with 1 <= LOW < HIGH")
+    return low, high
+
+
+def names(allowed: tuple[str, ...]) -> Callable[[str], list[str]]:
+    def parse(text: str) -> list[str]:
+        out = [part.strip() for part in text.split(",") if part.strip()]
+        wrong = [name for name in out if name not in allowed]
+        if wrong or not out:
+            raise argparse.ArgumentTypeError(f"a comma-separated list of {', '.join(allowed)}")
+        return out
+
+    return parse
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
         epilog=__doc__.split("\n", 2)[2],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--rooms",
-        type=parse_counts,
-        default=[5, 10, 20, 40],
-        help="room counts to step through, e.g. 5,10,20,40 (default 5,10,20,40)",
+    app = parser.add_argument_group("the app (mockroom.asgi:application)")
+    app.add_argument(
+        "--server",
+        type=names(SERVERS),
+        action="append",
+        help="ASGI server(s) for the app: daphne, uvicorn, granian; comma-separated or "
+        "repeated (default daphne)",
     )
-    parser.add_argument(
+    counts = app.add_mutually_exclusive_group()
+    counts.add_argument(
+        "--rooms", type=parse_counts, help="room counts to step through (default 5,10,20,40)"
+    )
+    counts.add_argument(
+        "--bisect", type=parse_range, metavar="LOW:HIGH", help="bisect the app's room count"
+    )
+    app.add_argument(
         "--layer",
         choices=sorted(LAYERS),
         default="memory",
         help="channel layer: memory (InMemoryChannelLayer), redis "
         "(RedisChannelLayer) or pubsub (RedisPubSubChannelLayer); default memory",
     )
-    parser.add_argument(
-        "--baseline",
-        action="store_true",
-        help="also run the same load against tests/load/raw_relay.py",
+    app.add_argument("--no-app", action="store_true", help="measure only the floors (--raw)")
+    app.add_argument(
+        "--no-ratio",
+        dest="ratio",
+        action="store_false",
+        help="skip the raw relay at each app step's room count (the CPU/msg ratio)",
     )
-    parser.add_argument(
+    floors = parser.add_argument_group("the floors (the raw relay)")
+    floors.add_argument(
+        "--raw",
+        type=names(RAW_SERVERS),
+        action="append",
+        help="raw relay under daphne, uvicorn, granian (tests/load/raw_asgi_relay.py) or "
+        "asyncio (tests/load/raw_relay.py, no ASGI); comma-separated or repeated",
+    )
+    floors.add_argument(
+        "--baseline", action="store_true", help="same as --raw asyncio (kept from before)"
+    )
+    raw_counts = floors.add_mutually_exclusive_group()
+    raw_counts.add_argument(
+        "--raw-rooms",
         "--baseline-rooms",
         type=parse_counts,
-        help="room counts for the raw relay (default: the --rooms list)",
+        help="room counts for the raw relay (default: the app's --rooms or --bisect)",
     )
-    parser.add_argument("--warmup", type=float, default=5.0, help="seconds (default 5)")
-    parser.add_argument(
+    raw_counts.add_argument(
+        "--raw-bisect", type=parse_range, metavar="LOW:HIGH", help="bisect the raw relays"
+    )
+    run = parser.add_argument_group("the run")
+    run.add_argument("--warmup", type=float, default=5.0, help="seconds (default 5)")
+    run.add_argument(
         "--window", type=float, default=20.0, help="measurement window, seconds (default 20)"
     )
-    parser.add_argument(
+    run.add_argument(
         "--grace", type=float, default=3.0, help="seconds to wait for late deliveries (default 3)"
     )
-    parser.add_argument(
+    run.add_argument(
         "--mix",
         choices=("all", "board", "cursors"),
         default="all",
         help="all = workload W1 (default); board or cursors = only that part "
         "of W1, to see what each costs (PASS/FAIL then means nothing)",
     )
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", type=Path, help="also write every step's figures here")
-    parser.add_argument(
+    run.add_argument(
         "--generator",
-        action="store_true",
-        help="internal: run the load generator (config as JSON on stdin)",
+        choices=("node", "python"),
+        default="node",
+        help="load generator: node (tests/load/node, default) or python",
     )
+    run.add_argument("--seed", type=int, default=1)
+    run.add_argument("--json", type=Path, help="also write every step's figures here")
     args = parser.parse_args()
-    if args.generator:
-        generator_main()
-        return
+
+    app_servers = [] if args.no_app else [s for group in args.server or [["daphne"]] for s in group]
+    raw_servers = [s for group in args.raw or [] for s in group]
+    if args.baseline and "asyncio" not in raw_servers:
+        raw_servers.append("asyncio")
+    if args.rooms is None and args.bisect is None:
+        args.rooms = [5, 10, 20, 40]
+    if args.raw_rooms is None and args.raw_bisect is None:
+        args.raw_rooms, args.raw_bisect = args.rooms, args.bisect
+    if not app_servers and not raw_servers:
+        raise SystemExit("nothing to run: --no-app needs --raw")
     if os.cpu_count() is None or os.cpu_count() < 2:  # type: ignore[operator]
         raise SystemExit("needs two cores: the server on core 0, the generator on core 1")
+    if args.generator == "node":
+        ensure_node_generator()
     os.sched_setaffinity(0, {GENERATOR_CPU})  # keep this orchestrator off the server's core
-    series: dict[str, list[dict]] = {}
+    meta = {
+        "command": " ".join(sys.argv),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+        "load_average_before": os.getloadavg(),
+        "machine": machine(),
+        "versions": versions(),
+    }
+    print(f"load average {meta['load_average_before']}, {meta['machine']}", flush=True)
+    headlines = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mockroom-relay-") as name:
-        tmp = Path(name)
-        needed = max(args.rooms + (args.baseline_rooms or []))
-        pristine, rooms = setup_database(tmp, needed)
-        target = f"channels/{args.layer}" + ("" if args.mix == "all" else f" ({args.mix} only)")
-        series[target] = run_series(target, args.rooms, args, tmp, pristine, rooms)
-        if args.baseline:
-            series["raw"] = run_series(
-                "raw", args.baseline_rooms or args.rooms, args, tmp, pristine, rooms
-            )
-    summary(series)
-    print(f"\ntotal time {time.perf_counter() - started:.0f} s")
+        bench = Bench(args, Path(name))
+        for server in raw_servers:
+            if args.raw_bisect:
+                headlines.append(bench.bisect("raw", server, *args.raw_bisect))
+            else:
+                headlines.append(bench.series("raw", server, args.raw_rooms))
+        if app_servers:
+            needed = args.bisect[1] if args.bisect else max(args.rooms)
+            bench.pristine, bench.app_rooms = setup_database(Path(name), needed)
+        for server in app_servers:
+            if args.bisect:
+                headlines.append(bench.bisect("app", server, *args.bisect))
+            else:
+                headlines.append(bench.series("app", server, args.rooms))
+    relate(headlines, bench.steps)
+    summary(bench.steps, headlines)
+    meta["load_average_after"] = os.getloadavg()
+    meta["seconds"] = round(time.perf_counter() - started)
+    print(f"\nload average after {meta['load_average_after']}; total time {meta['seconds']} s")
     if args.json:
-        args.json.write_text(json.dumps(series, indent=2))
-
-
-# --- Load generator (core 1) ----------------------------------------------------------------
-
-
-RECTANGLE = {
-    "type": "rectangle",
-    "angle": 0,
-    "strokeColor": "#1e1e1e",
-    "backgroundColor": "transparent",
-    "fillStyle": "solid",
-    "strokeWidth": 2,
-    "strokeStyle": "solid",
-    "roughness": 1,
-    "opacity": 100,
-    "groupIds": [],
-    "frameId": None,
-    "roundness": {"type": 3},
-    "boundElements": None,
-    "link": None,
-    "locked": False,
-    "isDeleted": False,
-    "width": 200,
-    "height": 120,
-}
-
-
-class Room:
-    """One round: its two sockets and what each saw."""
-
-    def __init__(self, spec: dict) -> None:
-        self.index = spec["index"]
-        self.spec = spec
-        self.candidate: Any = None
-        self.interviewer: Any = None
-        self.board_sent: dict[int, int] = {}  # n → send time (ns)
-        self.acked: set[int] = set()
-        self.refused: set[int] = set()
-        self.delivered: dict[int, tuple[int, int]] = {}  # n → (receive ns, latency ns)
-        # cursors by direction: n → send ns, and n → receive ns
-        self.cursor_sent = {"candidate": {}, "interviewer": {}}
-        self.cursor_received = {"candidate": {}, "interviewer": {}}
-
-
-class Generator:
-    def __init__(self, config: dict) -> None:
-        import orjson
-
-        self.orjson = orjson
-        self.config = config
-        self.raw = config["target"] == "raw"
-        self.rooms = [Room(spec) for spec in config["rooms"]]
-        self.random = random.Random(config["seed"])
-        self.errors: Counter[str] = Counter()
-        self.closing = False
-        self.sends = self.late_sends = 0
-        self.max_late = 0.0
-
-    async def connect(self, room: Room, role: str) -> Any:
-        from websockets.asyncio.client import connect
-
-        port = self.config["port"]
-        if self.raw:
-            url, headers = f"ws://127.0.0.1:{port}/room/{room.index}/{role}", None
-        else:
-            url = f"ws://127.0.0.1:{port}/ws/interviews/{room.spec['public_id']}/"
-            headers = {"Origin": ORIGIN, "Cookie": f"sessionid={room.spec[role]}"}
-        ws = await connect(
-            url,
-            additional_headers=headers,
-            compression=None,
-            ping_interval=None,
-            open_timeout=60,
-            max_size=2**20,
-            max_queue=None,
-        )
-        if not self.raw:
-            async with asyncio.timeout(60):
-                while True:  # the snapshot comes first; presence events may follow
-                    frame = self.orjson.loads(await ws.recv())
-                    if frame.get("type") == "snapshot":
-                        break
-        return ws
-
-    async def connect_all(self) -> None:
-        gate = asyncio.Semaphore(16)
-
-        async def one(room: Room, role: str) -> None:
-            async with gate:
-                setattr(room, role, await self.connect(room, role))
-
-        async with asyncio.TaskGroup() as group:
-            for room in self.rooms:
-                for role in ("interviewer", "candidate"):
-                    group.create_task(one(room, role))
-
-    # --- receiving ---
-
-    async def read(self, room: Room, role: str) -> None:
-        from websockets.exceptions import ConnectionClosed
-
-        ws = getattr(room, role)
-        loads = self.orjson.loads
-        clock = time.perf_counter_ns
-        peer = "interviewer" if role == "candidate" else "candidate"
-        try:
-            async for message in ws:
-                now = clock()
-                frame = loads(message)
-                kind = frame.get("type")
-                if kind == "event":
-                    if frame.get("kind") == "board.updated" and role == "interviewer":
-                        self.board_seen(room, frame["payload"]["elements"], now)
-                elif kind == "ephemeral":
-                    if frame.get("kind") == "cursor":
-                        n = int(frame["payload"]["pointer"]["x"])
-                        room.cursor_received[peer].setdefault(n, now)
-                elif kind == "cursor":  # raw relay: the peer's message as sent
-                    room.cursor_received[peer].setdefault(int(frame["pointer"]["x"]), now)
-                elif kind == "board.update":  # raw relay
-                    if role == "interviewer":
-                        self.board_seen(room, frame["elements"], now)
-                elif kind == "ack":
-                    room.acked.add(int(frame["id"].rsplit("-", 1)[1]))
-                elif kind == "error":
-                    self.errors[frame.get("code") or "?"] += 1
-                    if isinstance(frame.get("id"), str) and frame["id"].startswith("c"):
-                        room.refused.add(int(frame["id"].rsplit("-", 1)[1]))
-        except ConnectionClosed as closed:
-            if not self.closing:
-                self.errors[f"closed:{closed.rcvd.code if closed.rcvd else 'abnormal'}"] += 1
-
-    @staticmethod
-    def board_seen(room: Room, elements: list[dict], now: int) -> None:
-        for element in elements:
-            custom = element.get("customData") or {}
-            n = custom.get("n")
-            if n is not None and n not in room.delivered:
-                room.delivered[n] = (now, now - custom["sent"])
-
-    # --- sending ---
-
-    async def paced(self, rate: float, until: float, send: Any) -> None:
-        """Open-loop: send at start + k/rate whatever happened before; starts at random."""
-        from websockets.exceptions import ConnectionClosed
-
-        loop = asyncio.get_running_loop()
-        period = 1.0 / rate
-        due = self.start + self.random.uniform(0, 1.0)
-        n = 0
-        while due < until:
-            wait = due - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            late = loop.time() - due  # how far behind schedule the generator is
-            self.sends += 1
-            self.late_sends += late > 0.010
-            self.max_late = max(self.max_late, late)
-            n += 1
-            try:
-                await send(n)
-            except ConnectionClosed:
-                return
-            due += period
-
-    def board_sender(self, room: Room) -> Any:
-        dumps = self.orjson.dumps
-        clock = time.perf_counter_ns
-        rnd = self.random
-
-        async def send(n: int) -> None:
-            slot = n % ELEMENTS_PER_ROOM
-            sent = clock()
-            element = {
-                **RECTANGLE,
-                "id": f"r{room.index}-{slot}",
-                "version": n + 1,
-                "versionNonce": rnd.randrange(1, 2**31),
-                "index": f"a{slot}",
-                "seed": 1000 + slot,
-                "x": round(rnd.uniform(0, 1600), 2),
-                "y": round(rnd.uniform(0, 900), 2),
-                "updated": 1767225600000 + n,
-                "customData": {"sent": sent, "n": n},
-            }
-            frame = {"type": "board.update", "id": f"c{room.index}-{n}", "elements": [element]}
-            room.board_sent[n] = sent
-            await room.candidate.send(dumps(frame).decode())
-
-        return send
-
-    def cursor_sender(self, room: Room, role: str) -> Any:
-        dumps = self.orjson.dumps
-        clock = time.perf_counter_ns
-        rnd = self.random
-        ws = getattr(room, role)
-        sent_log = room.cursor_sent[role]
-
-        async def send(n: int) -> None:
-            frame = {
-                "type": "cursor",
-                "pointer": {"x": n, "y": round(rnd.uniform(0, 900), 1), "tool": "pointer"},
-                "button": "up",
-                "selected": [],
-            }
-            sent_log[n] = clock()
-            await ws.send(dumps(frame).decode())
-
-        return send
-
-    # --- the run ---
-
-    async def run(self) -> dict:
-        loop = asyncio.get_running_loop()
-        connect_started = time.perf_counter()
-        await self.connect_all()
-        connect_s = time.perf_counter() - connect_started
-        readers = [
-            asyncio.create_task(self.read(room, role))
-            for room in self.rooms
-            for role in ("interviewer", "candidate")
-        ]
-        await asyncio.sleep(0.5)  # let presence events settle
-        warmup, window, grace = self.config["warmup"], self.config["window"], self.config["grace"]
-        self.start = loop.time()
-        until = self.start + 1.0 + warmup + window  # senders start within the first second
-        senders = []
-        mix = self.config.get("mix", "all")
-        for room in self.rooms:
-            if mix in ("all", "board"):
-                senders.append(self.paced(BOARD_RATE, until, self.board_sender(room)))
-            if mix in ("all", "cursors"):
-                senders.append(
-                    self.paced(CANDIDATE_CURSOR_RATE, until, self.cursor_sender(room, "candidate"))
-                )
-                senders.append(
-                    self.paced(
-                        INTERVIEWER_CURSOR_RATE, until, self.cursor_sender(room, "interviewer")
-                    )
-                )
-        sending = asyncio.gather(*senders)
-
-        await asyncio.sleep(until - window - loop.time())
-        cpu_before, gen_before, window_start = self.cpu_ticks(), os.times(), time.perf_counter_ns()
-        await asyncio.sleep(until - loop.time())
-        cpu_after, gen_after, window_end = self.cpu_ticks(), os.times(), time.perf_counter_ns()
-        await sending
-        await asyncio.sleep(grace)
-        self.closing = True
-        await asyncio.gather(
-            *(ws.close() for room in self.rooms for ws in (room.candidate, room.interviewer)),
-            return_exceptions=True,
-        )
-        for task in readers:
-            task.cancel()
-        await asyncio.gather(*readers, return_exceptions=True)
-        seconds = (window_end - window_start) / 1e9
-        gen_cpu = (gen_after.user + gen_after.system) - (gen_before.user + gen_before.system)
-        return self.figures(
-            window_start, window_end, cpu_before, cpu_after, seconds, gen_cpu, connect_s
-        )
-
-    def cpu_ticks(self) -> dict[str, int]:
-        """utime + stime (clock ticks) of each server process, from /proc/<pid>/stat."""
-        ticks = {}
-        for name, pid in self.config["server_pids"].items():
-            with open(f"/proc/{pid}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            ticks[name] = int(fields[11]) + int(fields[12])  # fields 14 and 15 of stat(5)
-        return ticks
-
-    def figures(
-        self,
-        w0: int,
-        w1: int,
-        cpu0: dict,
-        cpu1: dict,
-        seconds: float,
-        gen_cpu: float,
-        connect_s: float,
-    ) -> dict:
-        latencies: list[float] = []
-        sent = acked = delivered = lost = lost_run = refused = 0
-        relayed = 0
-        cursor_sent = cursor_delivered = 0
-        for room in self.rooms:
-            for n, at in room.board_sent.items():
-                got = room.delivered.get(n)
-                if n in room.acked and got is None:
-                    lost_run += 1
-                if not w0 <= at < w1:
-                    continue
-                sent += 1
-                acked += n in room.acked
-                refused += n in room.refused
-                if got is None:
-                    latencies.append(math.inf)
-                    lost += n in room.acked
-                else:
-                    delivered += 1
-                    latencies.append(got[1] / 1e6)
-            relayed += sum(1 for at, _ in room.delivered.values() if w0 <= at < w1)
-            for role in ("candidate", "interviewer"):
-                received = room.cursor_received[role]
-                relayed += sum(1 for at in received.values() if w0 <= at < w1)
-                for n, at in room.cursor_sent[role].items():
-                    if w0 <= at < w1:
-                        cursor_sent += 1
-                        cursor_delivered += n in received
-        latencies.sort()
-        mix = self.config.get("mix", "all")
-
-        def pct(q: float) -> float | None:
-            if not latencies:
-                return None
-            return latencies[min(len(latencies) - 1, math.ceil(q * len(latencies)) - 1)]
-
-        tick = os.sysconf("SC_CLK_TCK")
-        by_proc = {name: (cpu1[name] - cpu0[name]) / tick for name in cpu0}
-        server_s = sum(by_proc.values())
-        p99 = pct(0.99)
-        return {
-            "rooms": len(self.rooms),
-            "window_s": round(seconds, 3),
-            "connect_s": round(connect_s, 2),
-            "p50": pct(0.50),
-            "p95": pct(0.95),
-            "p99": p99,
-            "board_sent": sent,
-            "board_acked": acked,
-            "board_refused": refused,
-            "board_delivered": delivered,
-            "board_lost": lost,
-            "board_lost_run": lost_run,
-            "cursor_sent": cursor_sent,
-            "cursor_delivered": cursor_delivered,
-            "cursor_ratio": cursor_delivered / cursor_sent if cursor_sent else 0.0,
-            "relayed": relayed,
-            "server_cpu": {
-                "seconds": server_s,
-                "percent": 100 * server_s / seconds,
-                "us_per_msg": 1e6 * server_s / relayed if relayed else math.inf,
-                "us_per_msg_by_proc": {
-                    name: 1e6 * s / relayed if relayed else math.inf for name, s in by_proc.items()
-                },
-            },
-            "generator_cpu_percent": 100 * gen_cpu / seconds,
-            "generator_late_sends": self.late_sends / self.sends if self.sends else 0.0,
-            "generator_max_late_ms": 1000 * self.max_late,
-            "errors": dict(self.errors),
-            "passed": (p99 <= P99_BUDGET_MS if p99 is not None else mix == "cursors")
-            and lost_run == 0,
-        }
-
-
-def generator_main() -> None:
-    config = json.loads(sys.stdin.read())
-    os.sched_setaffinity(0, {GENERATOR_CPU})
-    result = asyncio.run(Generator(config).run())
-    print(json.dumps(result))  # an undelivered p99 is written as Infinity; json reads it back
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        report = {"meta": meta, "headlines": headlines, "steps": bench.steps}
+        args.json.write_text(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":
