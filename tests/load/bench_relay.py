@@ -597,6 +597,10 @@ def headline(kind: str, server: str, probes: list[dict], carried: int, fail: int
         "us_per_msg_at_carried": last_pass["server_cpu"]["us_per_msg"] if last_pass else None,
         # A FAIL where the generator had no headroom may be the generator's, not the server's.
         "fail_generator_limited": bool(first_fail and first_fail["generator_limited"]),
+        # ... or the other processes sharing the server's core (a test run, say).
+        "fail_core_shared": bool(
+            first_fail and first_fail["server_core_others_percent"] > SHARED_CORE_LIMIT
+        ),
         "probes": [r["rooms"] for r in probes],
     }
 
@@ -687,6 +691,8 @@ def summary(steps: list[dict], headlines: list[dict]) -> None:
             text = f"{h['carried']} (fails at {h['fails_at']})"
         if h["fail_generator_limited"]:
             text += f"  [the FAIL at {h['fails_at']} had the generator above its limit]"
+        if h["fail_core_shared"]:
+            text += f"  [the FAIL at {h['fails_at']} shared core 0 with other processes]"
         if h.get("rooms_ratio_to_raw") is not None:
             text += f"  = {h['rooms_ratio_to_raw']:.3f} of raw/{h['server']}'s {h['raw_carried']}"
         if h.get("cpu_ratio_at_carried") is not None:
@@ -700,6 +706,11 @@ def summary(steps: list[dict], headlines: list[dict]) -> None:
             f"{cost:.1f} µs, i.e. {cost * 80 * 600 / 1e4:.0f} % of a core for 600 rooms of W1 "
             "(80 messages sent or received per room per second)"
         )
+    shared = [r for r in steps if r["server_core_others_percent"] > SHARED_CORE_LIMIT]
+    print(
+        f"\nsteps where other processes used more than {SHARED_CORE_LIMIT:.0f} % of core 0: "
+        + (", ".join(f"{r['target']} at {r['rooms']}" for r in shared) or "none")
+    )
     flagged = [r for r in steps if r["generator_limited"]]
     print(
         f"\nsteps with the generator above its limit ({GENERATOR_LIMIT:.0f} % of its core, or "
