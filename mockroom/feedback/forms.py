@@ -16,6 +16,9 @@ def _int(value: str | None) -> int | str | None:
     return value if number is None else number
 
 
+NOT_COVERED = "not_covered"
+
+
 def _scores(post: Any, keys: list[str], prefix: str) -> dict[str, dict[str, Any]]:
     out = {}
     for key in keys:
@@ -23,6 +26,15 @@ def _scores(post: Any, keys: list[str], prefix: str) -> dict[str, dict[str, Any]
         comment = post.get(f"{prefix}comment-{key}", "")
         if score is not None or comment:
             out[key] = {"score": score, "comment": comment}
+    return out
+
+
+def _self_scores(post: Any, keys: list[str]) -> dict[str, dict[str, Any]]:
+    """The candidate's scores: the same radio group also offers "not covered"."""
+    out = _scores(post, keys, "self")
+    for key in keys:
+        if post.get(f"self-{key}") == NOT_COVERED:
+            out[key] = {**out.get(key, {"comment": ""}), "score": None, "not_covered": True}
     return out
 
 
@@ -39,7 +51,7 @@ def data_from_post(role: str, post: Any, keys: list[str]) -> dict[str, Any]:
         }
     if role == "candidate":
         return {
-            "self_scores": _scores(post, keys, "self"),
+            "self_scores": _self_scores(post, keys),
             "rating": {
                 aspect: _int(post.get(f"rating-{aspect}"))
                 for aspect in ("clarity", "helpfulness", "fairness", "rubric_use")

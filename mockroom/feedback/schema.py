@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from mockroom.core.validation import SafeStr
 
@@ -17,6 +17,13 @@ RECOMMENDATIONS = {
     "no": "Lean no hire",
     "yes": "Lean hire",
     "strong_yes": "Strong hire",
+}
+# What the two ends of the 1-5 rating mean, per aspect (shown beside 1 and 5).
+RATING_ENDS = {
+    "clarity": ("Confusing", "Crystal clear"),
+    "helpfulness": ("Not helpful", "Very helpful"),
+    "fairness": ("Unfair", "Completely fair"),
+    "rubric_use": ("Ignored the rubric", "Scored by its anchors"),
 }
 RATING_ASPECTS = {
     "clarity": "Clarity of the prompt",
@@ -31,6 +38,19 @@ class CriterionScore(BaseModel):
 
     score: int | None = Field(None, ge=1, le=10)
     comment: Comment = ""
+
+
+class SelfScore(CriterionScore):
+    """The candidate's view of one criterion: a score, or "not covered" when the round never
+    reached it (a submission may skip those, but must say so)."""
+
+    not_covered: bool = False
+
+    @model_validator(mode="after")
+    def score_or_not_covered(self) -> SelfScore:
+        if self.not_covered and self.score is not None:
+            raise ValueError("choose a score or “not covered”, not both")
+        return self
 
 
 class InterviewerFeedback(BaseModel):
@@ -57,7 +77,7 @@ class Rating(BaseModel):
 class CandidateFeedback(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    self_scores: dict[str, CriterionScore] = Field(default_factory=dict)
+    self_scores: dict[str, SelfScore] = Field(default_factory=dict)
     rating: Rating = Field(default_factory=Rating)
     free_text: LongText = ""
 
@@ -94,11 +114,15 @@ def completeness_problems(role: str, data: BaseModel, criteria: list[str]) -> li
     elif role == "candidate":
         if not isinstance(data, CandidateFeedback):
             raise TypeError("candidate feedback expected")
-        missing = [
-            k for k in criteria if not (data.self_scores.get(k) and data.self_scores[k].score)
-        ]
+        answered = {
+            key for key, value in data.self_scores.items() if value.score or value.not_covered
+        }
+        missing = [k for k in criteria if k not in answered]
         if missing:
-            problems.append(f"Assess yourself on every criterion ({len(missing)} missing).")
+            problems.append(
+                f"Assess yourself on every criterion, or mark it “not covered” "
+                f"({len(missing)} missing)."
+            )
         if None in data.rating.model_dump().values():
             problems.append("Rate the interviewer on all four aspects.")
     return problems

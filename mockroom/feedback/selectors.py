@@ -7,6 +7,7 @@ from typing import Any
 from mockroom.core.clock import now, to_millis
 from mockroom.interviews.models import Interview, Participant, Role
 
+from .durations import difference_text, duration_text
 from .models import FeedbackRound, Notice, Submission
 from .release import is_released, visible_authors
 from .schema import RATING_ASPECTS, RECOMMENDATIONS
@@ -34,12 +35,16 @@ def _phase_times(interview: Interview) -> list[dict[str, Any]]:
     state = RoomState.objects.filter(interview=interview).first()
     timer = TimerState.from_json(state.timer if state else None, len(phases))
     actual = view(timer, [p.minutes for p in phases], to_millis(now())).phase_actual_ms
+    # Every length of time on the report is written one way (durations.duration_text); the
+    # chart gets exact minutes and formats its tooltips by the same rule.
     return [
         {
             "name": p.name,
             "planned_min": p.minutes,
-            "actual_min": round(actual[i] / 60_000, 1),
-            "actual": _mmss(actual[i]),
+            "actual_min": round(actual[i] / 60_000, 3),
+            "planned": duration_text(p.minutes * 60_000),
+            "actual": duration_text(actual[i]),
+            "difference": difference_text(p.minutes * 60_000, actual[i]),
         }
         for i, p in enumerate(phases)
     ]
@@ -79,6 +84,7 @@ def report_context(participant: Participant) -> dict[str, Any]:
                 "label": level["label"] if level else "",
                 "anchor": level["anchor"] if level else "",
                 "comment": value.get("comment", ""),
+                "not_covered": bool(value.get("not_covered")),
             }
 
         rows.append(
@@ -125,6 +131,7 @@ def report_context(participant: Participant) -> dict[str, Any]:
         "labels": [t["name"] for t in times],
         "min": 0,
         "max": max([max(t["planned_min"], t["actual_min"]) for t in times] or [1]) + 1,
+        "format": "minutes",
         "datasets": [
             {"label": "Planned", "data": [t["planned_min"] for t in times]},
             {"label": "Actual", "data": [t["actual_min"] for t in times]},
@@ -178,7 +185,7 @@ def csv_rows(participant: Participant) -> list[list[Any]]:
                 row["name"],
                 i.get("score", ""),
                 i.get("comment", ""),
-                s.get("score", ""),
+                "not covered" if s.get("not_covered") else s.get("score", ""),
                 s.get("comment", ""),
             ]
         )

@@ -17,7 +17,7 @@ from mockroom.interviews.selectors import participation_or_404
 from . import services
 from .forms import data_from_post
 from .models import Notice, Submission
-from .schema import RATING_ASPECTS, RECOMMENDATIONS
+from .schema import RATING_ASPECTS, RATING_ENDS, RECOMMENDATIONS
 from .selectors import csv_rows, report_context
 
 
@@ -40,6 +40,7 @@ def _form_context(participant, data, problems=None):
             **c,
             "value": values.get(c["key"], {}).get("score"),
             "comment": values.get(c["key"], {}).get("comment", ""),
+            "not_covered": bool(values.get(c["key"], {}).get("not_covered")),
         }
         for c in rubric["criteria"]
     ]
@@ -52,7 +53,22 @@ def _form_context(participant, data, problems=None):
         "data": data,
         "improvements": ([*data.get("improvements", []), "", "", ""])[:3],
         "recommendations": RECOMMENDATIONS.items(),
-        "aspects": [(k, label, rating.get(k)) for k, label in RATING_ASPECTS.items()],
+        "aspects": [
+            {
+                "key": key,
+                "label": label,
+                "value": rating.get(key),
+                "low": RATING_ENDS[key][0],
+                "high": RATING_ENDS[key][1],
+                "choices": [
+                    {"value": n, "end": RATING_ENDS[key][0] if n == 1 else RATING_ENDS[key][1]}
+                    if n in (1, 5)
+                    else {"value": n, "end": ""}
+                    for n in range(1, 6)
+                ],
+            }
+            for key, label in RATING_ASPECTS.items()
+        ],
         "notes": notes,
         "problems": problems or [],
     }

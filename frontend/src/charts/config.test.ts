@@ -4,7 +4,11 @@ import {
   countPoints,
   datasetColour,
   EXTRA_COLOURS,
+  formatMinutes,
+  formatValue,
   parseSpec,
+  POINT_RADIUS,
+  TOP_PADDING,
   withAlpha,
   type ChartSpec,
   type Palette,
@@ -163,5 +167,55 @@ describe("chartConfig", () => {
       EXTRA_COLOURS[0],
       EXTRA_COLOURS[1],
     ]);
+  });
+});
+
+describe("durations (the report's one time format)", () => {
+  it.each([
+    [5, "5 min"],
+    [4 + 32 / 60, "4 min 32 s"],
+    [0.75, "45 s"],
+    [0, "0 min"],
+    [-3, "0 min"],
+    [65, "1 h 5 min"],
+    [60, "1 h"],
+    [60 + 1 / 60, "1 h 0 min 1 s"],
+    [0.5 / 60, "0 min"],
+  ])("%s minutes reads %s", (minutes, words) => {
+    expect(formatMinutes(minutes)).toBe(words);
+  });
+
+  it("tooltips use it for minute charts only", () => {
+    expect(formatValue(4.5, "minutes")).toBe("4 min 30 s");
+    expect(formatValue(4.5)).toBe("4.5");
+    expect(formatValue(null, "minutes")).toBe("—");
+    const cfg = chartConfig(spec({ type: "bar", format: "minutes" }), palette);
+    const label = cfg.options?.plugins?.tooltip?.callbacks?.label as unknown as (item: unknown) => string;
+    expect(label({ dataset: { label: "Actual" }, raw: 4.5 })).toBe("Actual: 4 min 30 s");
+  });
+
+  it("parseSpec keeps a known format and refuses an unknown one", () => {
+    expect(parseSpec(text({ ...spec(), format: "minutes" }))?.format).toBe("minutes");
+    expect(parseSpec(text(spec()))).not.toHaveProperty("format");
+    expect(parseSpec(text({ ...spec(), format: "hours" }))).toBeNull();
+  });
+});
+
+describe("a point at the maximum or a single round", () => {
+  it("leaves room above the plot for a whole point, and never clips line points", () => {
+    for (const type of ["radar", "bar", "line"] as const) {
+      const cfg = chartConfig(spec({ type }), palette);
+      expect(cfg.options?.layout).toMatchObject({ padding: { top: TOP_PADDING } });
+    }
+    expect(TOP_PADDING).toBeGreaterThan(POINT_RADIUS * 2);
+    const line = chartConfig(spec({ type: "line" }), palette);
+    for (const ds of line.data.datasets) expect(ds).toMatchObject({ clip: false, pointRadius: POINT_RADIUS });
+  });
+
+  it("centres the only x position of a one-round line chart", () => {
+    const one = chartConfig(spec({ type: "line", labels: ["Round 1"], datasets: [{ label: "x", data: [4] }] }), palette);
+    expect((one.options?.scales as Record<string, Record<string, unknown>>).x?.offset).toBe(true);
+    const many = chartConfig(spec({ type: "line" }), palette);
+    expect((many.options?.scales as Record<string, Record<string, unknown>>).x?.offset).toBe(false);
   });
 });

@@ -10,6 +10,9 @@ export interface ChartDataset {
   data: (number | null)[];
 }
 
+/** How values read in tooltips and ticks: plain numbers, or minutes written as a duration. */
+export type ValueFormat = "minutes";
+
 export interface ChartSpec {
   type: ChartType;
   labels: string[];
@@ -17,6 +20,33 @@ export interface ChartSpec {
   min: number;
   max: number;
   title: string;
+  format?: ValueFormat;
+}
+
+/** Room above the top of the y scale, so a point at the maximum is drawn whole. */
+export const POINT_RADIUS = 4;
+export const TOP_PADDING = POINT_RADIUS * 2 + 2;
+
+/**
+ * Minutes as the report writes durations (mockroom/feedback/durations.py):
+ * "4 min 32 s", "5 min", "45 s", "1 h 5 min", "0 min". Whole seconds; negatives are 0.
+ */
+export function formatMinutes(minutes: number): string {
+  const total = Math.max(0, Math.floor(Math.round(minutes * 60_000) / 1000));
+  const hours = Math.floor(total / 3600);
+  const mins = Math.floor((total % 3600) / 60);
+  const secs = total % 60;
+  const parts: string[] = [];
+  if (hours) parts.push(`${hours} h`);
+  if (mins || (hours && secs)) parts.push(`${mins} min`);
+  if (secs) parts.push(`${secs} s`);
+  return parts.length ? parts.join(" ") : "0 min";
+}
+
+/** A value as tooltips show it. */
+export function formatValue(value: number | null, format?: ValueFormat): string {
+  if (value === null || !Number.isFinite(value)) return "—";
+  return format === "minutes" ? formatMinutes(value) : String(value);
 }
 
 /** Colours already resolved from the page's CSS custom properties. */
@@ -95,13 +125,16 @@ export function parseSpec(text: string | null | undefined): ChartSpec | null {
   if (!Array.isArray(datasets)) return null;
   if (!isFiniteNumber(min) || !isFiniteNumber(max) || min >= max) return null;
   if (typeof title !== "string") return null;
+  if (raw.format !== undefined && raw.format !== "minutes") return null;
   const parsed: ChartDataset[] = [];
   for (const ds of datasets) {
     const one = parseDataset(ds, labels.length);
     if (!one) return null;
     parsed.push(one);
   }
-  return { type: type as ChartType, labels: labels as string[], datasets: parsed, min, max, title };
+  const out: ChartSpec = { type: type as ChartType, labels: labels as string[], datasets: parsed, min, max, title };
+  if (raw.format === "minutes") out.format = "minutes";
+  return out;
 }
 
 /** Number of non-null data points across all datasets. */
@@ -141,9 +174,16 @@ export function withAlpha(colour: string, alpha: number): string {
 export function chartConfig(spec: ChartSpec, palette: Palette, input: ChartOptionsInput = {}): ChartSpecConfig {
   const animation = input.animate === false ? (false as const) : undefined;
   const labels = [...spec.labels];
+  const format = spec.format;
   const plugins = {
     title: { display: spec.title !== "", text: spec.title, color: palette.text },
     legend: { display: spec.datasets.length > 1, labels: { color: palette.text } },
+    tooltip: {
+      callbacks: {
+        label: (item: { dataset: { label?: string }; raw: unknown }) =>
+          `${item.dataset.label ?? ""}: ${formatValue(typeof item.raw === "number" ? item.raw : null, format)}`,
+      },
+    },
   };
   const common = {
     responsive: true,
@@ -151,6 +191,8 @@ export function chartConfig(spec: ChartSpec, palette: Palette, input: ChartOptio
     borderColor: palette.grid,
     ...(animation === false ? { animation } : {}),
     plugins,
+    // A point at the scale's maximum sits on the top edge of the plot: leave room for it.
+    layout: { padding: { top: TOP_PADDING } },
   };
   const ticks = { color: palette.text };
   const grid = { color: palette.grid };
@@ -225,8 +267,11 @@ export function chartConfig(spec: ChartSpec, palette: Palette, input: ChartOptio
               borderColor: colour,
               backgroundColor: colour,
               pointBackgroundColor: colour,
+              pointRadius: POINT_RADIUS,
               fill: false,
               spanGaps: true,
+              // Points at the maximum (or minimum) are drawn whole, not cut at the plot edge.
+              clip: false as const,
             };
           }),
         },
@@ -234,7 +279,8 @@ export function chartConfig(spec: ChartSpec, palette: Palette, input: ChartOptio
           ...common,
           spanGaps: true,
           scales: {
-            x: { ticks, grid },
+            // With one round there is one x position: centre it instead of the left edge.
+            x: { ticks, grid, offset: labels.length < 2 },
             y: { min: spec.min, max: spec.max, ticks, grid },
           },
         },

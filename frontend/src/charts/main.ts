@@ -19,6 +19,7 @@ import {
   Tooltip,
 } from "chart.js";
 import { chartConfig, countPoints, FALLBACK_PALETTE, parseSpec, type ChartSpec, type Palette } from "./config.ts";
+import { installChartsHook, type ChartLike } from "./testHook.ts";
 
 Chart.register(
   RadarController,
@@ -101,6 +102,7 @@ function renderCanvas(canvas: HTMLElement, palette: Palette): void {
     const chart = new Chart(canvas, chartConfig(spec, palette, { animate: animate() }));
     rendered.push({ chart, spec });
     canvas.dataset.points = String(countPoints(spec));
+    canvas.dataset.chartType = spec.type;
     canvas.dataset.rendered = "true";
   } catch (err) {
     canvas.dataset.rendered = "error";
@@ -142,6 +144,7 @@ function watch(query: string, handler: () => void): void {
 function init(): void {
   try {
     renderAll();
+    if (import.meta.env.MODE === "e2e") installChartsHook(() => rendered.map((r) => r.chart as unknown as ChartLike));
     window.addEventListener("beforeprint", () => onPrint(true));
     window.addEventListener("afterprint", () => onPrint(false));
     watch("print", () => onPrint(matchMedia("print").matches));
