@@ -7,6 +7,17 @@ from django.urls import reverse
 PENDING_INVITATION = "pending_invitation"
 
 
+class SiteName:
+    """Stands in for a Site in mail templates: name and domain are both SITE_NAME."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.domain = name
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Self-hosters can close public signup with ACCOUNT_ALLOW_SIGNUP=false."""
@@ -20,6 +31,25 @@ class AccountAdapter(DefaultAccountAdapter):
         if problem := email_problem(email):
             raise ValidationError(problem[:1].upper() + problem[1:] + ".")
         return super().clean_email(email)
+
+    def save_user(self, request: HttpRequest, user, form, commit: bool = True):  # type: ignore[no-untyped-def]
+        """Keep the display name asked for at sign-up."""
+        user = super().save_user(request, user, form, commit=False)
+        name = getattr(form, "cleaned_data", {}).get("display_name")
+        if name:
+            user.display_name = name
+        if commit:
+            user.save()
+        return user
+
+    def format_email_subject(self, subject: str) -> str:
+        """'[SITE_NAME] subject': the site's configured name, never the host it runs on."""
+        return f"[{settings.SITE_NAME}] {subject}"
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails name the site with SITE_NAME, not the request's host."""
+        context = {**context, "current_site": SiteName(settings.SITE_NAME)}
+        super().send_mail(template_prefix, email, context)
 
     def _pending_invitation_url(self, request: HttpRequest) -> str | None:
         token = request.session.get(PENDING_INVITATION)

@@ -2,6 +2,7 @@ import zoneinfo
 from typing import Any
 
 from allauth.account.adapter import get_adapter
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 
@@ -18,6 +19,27 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "time_zone"]
         labels = {"display_name": "Display name"}
         help_texts = {"display_name": "Shown to the people you interview with."}
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up with a display name: what the people you interview with see, so
+    that they never see the part of your email before the @."""
+
+    display_name = forms.CharField(
+        max_length=80,
+        label="Display name",
+        help_text="Shown to the people you interview with, instead of your email.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    field_order = ["email", "display_name", "password1", "password2"]
+
+    def clean_display_name(self) -> str:
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError("Enter the name people will see.")
+        if any(not ch.isprintable() for ch in name):
+            raise forms.ValidationError("Use letters, digits and punctuation only.")
+        return name
 
 
 class AdminLoginForm(AdminAuthenticationForm):

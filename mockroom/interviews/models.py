@@ -36,6 +36,7 @@ class Interview(BaseModel):
         SCHEDULED = "scheduled", "Scheduled"
         LIVE = "live", "Live"
         ENDED = "ended", "Ended"
+        CANCELLED = "cancelled", "Cancelled"
 
     public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
     title = models.CharField(max_length=120)
@@ -67,6 +68,9 @@ class Interview(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_interviews"
     )
+    # iCalendar SEQUENCE: grows with every change mailed to the people in the round, so
+    # their calendars replace the event (same UID) rather than add another.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     follow_up_of = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_up"
     )
@@ -79,6 +83,7 @@ class Interview(BaseModel):
                     Q(status="scheduled", started_at__isnull=True, ended_at__isnull=True)
                     | Q(status="live", started_at__isnull=False, ended_at__isnull=True)
                     | Q(status="ended", started_at__isnull=False, ended_at__isnull=False)
+                    | Q(status="cancelled", started_at__isnull=True, ended_at__isnull=True)
                 ),
                 name="interview_status_matches_timestamps",
             ),
@@ -87,7 +92,7 @@ class Interview(BaseModel):
                 name="interview_ends_after_it_starts",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["scheduled", "live", "ended"]),
+                condition=Q(status__in=["scheduled", "live", "ended", "cancelled"]),
                 name="interview_status_is_known",
             ),
         ]

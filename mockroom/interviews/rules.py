@@ -52,6 +52,23 @@ def schedule_problem(scheduled_at: datetime, now: datetime) -> str | None:
     return None
 
 
+def change_problem(status: str) -> str | None:
+    """Why a round in this status can't be edited or cancelled, or None. A round can be
+    changed until it starts; a cancelled one can only be rescheduled."""
+    if status == "scheduled":
+        return None
+    if status == "cancelled":
+        return "this round was cancelled; reschedule it to change it"
+    return "a round can be changed only until it starts"
+
+
+def reschedule_problem(status: str) -> str | None:
+    """Why a round in this status can't be rescheduled (scheduled or cancelled may be)."""
+    if status in ("scheduled", "cancelled"):
+        return None
+    return "a round can be rescheduled only until it starts"
+
+
 INVITATION_EXPLANATIONS = {
     InvitationState.EXPIRED: (
         "This invitation has expired",

@@ -9,7 +9,7 @@ from mockroom.accounts.models import User
 
 from .models import Interview, Participant
 
-BUCKETS = ("live", "upcoming", "past")
+BUCKETS = ("live", "upcoming", "past", "cancelled")
 
 
 def interviews_for_user(user: User, *, role: str | None = None) -> QuerySet[Interview]:
@@ -31,6 +31,8 @@ def dashboard_buckets(user: User, *, role: str | None = None) -> dict[str, list[
             buckets["live"].append(interview)
         elif interview.status == Interview.Status.SCHEDULED:
             buckets["upcoming"].append(interview)
+        elif interview.status == Interview.Status.CANCELLED:
+            buckets["cancelled"].append(interview)
         else:
             buckets["past"].append(interview)
     buckets["past"].reverse()  # most recent first

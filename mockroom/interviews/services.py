@@ -21,7 +21,13 @@ from mockroom.rubrics.services import rubric_document
 
 from .agenda import Phase
 from .models import SINGLE_SEAT_ROLES, Interview, Invitation, Participant, Role
-from .rules import InvitationState, invitation_state, schedule_problem
+from .rules import (
+    InvitationState,
+    change_problem,
+    invitation_state,
+    reschedule_problem,
+    schedule_problem,
+)
 
 INVITATION_LIFETIME = timedelta(days=14)
 TITLE_MAX_LENGTH = 120
@@ -194,6 +200,8 @@ def invitation_create(
         raise InvalidInput("email", problem)
     if interview.status == Interview.Status.ENDED:
         raise InterviewError("ended", "This round has ended; nobody new can join.")
+    if interview.status == Interview.Status.CANCELLED:
+        raise InterviewError("cancelled", "This round was cancelled; reschedule it first.")
     if role == Role.OBSERVER and not may_invite_observers(interview, created_by):
         raise InterviewError(
             "observers_by_interviewer", "Only the interviewer invites observers.", field="role"
@@ -283,6 +291,8 @@ def invitation_accept(*, token: str, user: User) -> Participant:
         raise InvitationRefused(state)
     if interview.status == Interview.Status.ENDED:
         raise InvitationRefused("ended", "This round has already ended.")
+    if interview.status == Interview.Status.CANCELLED:
+        raise InvitationRefused("cancelled", "This round was cancelled.")
     try:
         with transaction.atomic():
             participant = Participant.objects.create(
@@ -306,6 +316,180 @@ def interview_update_agenda(*, interview: Interview, agenda: list[Phase]) -> Int
     locked.agenda = [phase.as_dict() for phase in agenda]
     locked.save(update_fields=["agenda", "updated_at"])
     return locked
+
+
+# What the people in a round are told changed, by field. The prompt is not among them:
+# changing it is never mailed (the candidate must not learn of it), nor is the rubric alone.
+CHANGE_LABELS = {
+    "title": "title",
+    "kind": "kind of round",
+    "scheduled_at": "time",
+    "time_zone": "time zone",
+    "agenda": "agenda",
+}
+EDITABLE_FIELDS = (
+    "title",
+    "kind",
+    "scheduled_at",
+    "time_zone",
+    "agenda",
+    "rubric",
+    *PROMPT_FIELDS,
+)
+
+
+def may_edit_prompt(interview: Interview, user: User) -> bool:
+    """The prompt (with its hints and solution) is set by the interviewer, or by an
+    organiser who is not the candidate: the candidate never reads it before the reveal."""
+    return may_invite_observers(interview, user)
+
+
+def _refuse_unless_manager(interview: Interview, by: User) -> None:
+    if not can_manage(interview, by):
+        raise InterviewError("forbidden", "Only the organiser or the interviewer can do that.")
+
+
+@transaction.atomic
+def interview_update(*, interview: Interview, by: User, **fields: object) -> list[str]:
+    """Edit a scheduled round: any of EDITABLE_FIELDS (`agenda` as phases, `rubric` as a
+    Rubric or None for the library one). Returns the labels of what changed that people
+    are told about; when there are any, SEQUENCE grows and everyone in the round gets an
+    update mail with the updated calendar file."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InterviewError("bad_field", f"Not editable: {', '.join(sorted(unknown))}.")
+    locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    _refuse_unless_manager(locked, by)
+    if problem := change_problem(locked.status):
+        raise InterviewError("not_scheduled", problem[:1].upper() + problem[1:] + ".")
+    prompt = {name: fields[name] for name in PROMPT_FIELDS if name in fields}
+    if any(str(prompt[name]) != getattr(locked, name) for name in prompt) and not (
+        may_edit_prompt(locked, by)
+    ):
+        raise InterviewError(
+            "prompt_is_private", "Only the interviewer sets the prompt.", field="prompt_text"
+        )
+    problems = schedule_input_problems(
+        title=str(fields.get("title", locked.title)),
+        kind=str(fields.get("kind", locked.kind)),
+        scheduled_at=fields.get("scheduled_at", locked.scheduled_at),  # type: ignore[arg-type]
+        time_zone=str(fields.get("time_zone", locked.time_zone)),
+        prompt={name: str(value) for name, value in prompt.items()},
+    )
+    if problems:
+        field, problem = next(iter(problems.items()))
+        raise InvalidInput(field, problem)
+    previous_start = locked.scheduled_at
+    changed: list[str] = []
+    updates: dict[str, object] = {}
+    for name, value in fields.items():
+        if name == "title":
+            value = str(value).strip()
+        elif name == "agenda":
+            value = [phase.as_dict() for phase in value]  # type: ignore[attr-defined]
+        elif name == "rubric":
+            value = value or default_rubric(str(fields.get("kind", locked.kind)))
+        current = getattr(locked, name)
+        if name == "scheduled_at" and current == value:
+            continue
+        if current != value:
+            updates[name] = value
+            if name in CHANGE_LABELS:
+                changed.append(CHANGE_LABELS[name])
+    if not updates:
+        return []
+    for name, value in updates.items():
+        setattr(locked, name, value)
+    if changed:
+        locked.sequence += 1
+    locked.save(update_fields=[*updates, "sequence", "updated_at"])
+    if changed:
+        round_change_email_enqueue(
+            interview=locked,
+            change="updated",
+            by=by,
+            changes=changed,
+            previous_start=previous_start if "time" in changed else None,
+        )
+    interview.refresh_from_db()
+    return changed
+
+
+@transaction.atomic
+def interview_cancel(*, interview: Interview, by: User) -> Interview:
+    """Call a scheduled round off: everyone in it gets a cancellation with a METHOD:CANCEL
+    calendar file, and the links stop leading anywhere. Cancelling twice changes nothing."""
+    locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    _refuse_unless_manager(locked, by)
+    if locked.status == Interview.Status.CANCELLED:
+        return locked
+    if problem := change_problem(locked.status):
+        raise InterviewError("not_scheduled", problem[:1].upper() + problem[1:] + ".")
+    locked.status = Interview.Status.CANCELLED
+    locked.sequence += 1
+    locked.save(update_fields=["status", "sequence", "updated_at"])
+    round_change_email_enqueue(interview=locked, change="cancelled", by=by)
+    return locked
+
+
+@transaction.atomic
+def interview_reschedule(
+    *, interview: Interview, by: User, scheduled_at: datetime, time_zone: str
+) -> Interview:
+    """Move a scheduled round, or bring a cancelled one back, to a new time. Everyone in it
+    gets the new time with an updated calendar file (same UID, higher SEQUENCE)."""
+    locked = Interview.objects.select_for_update().get(pk=interview.pk)
+    _refuse_unless_manager(locked, by)
+    if problem := reschedule_problem(locked.status):
+        raise InterviewError("not_scheduled", problem[:1].upper() + problem[1:] + ".")
+    problems = schedule_input_problems(
+        title=locked.title,
+        kind=locked.kind,
+        scheduled_at=scheduled_at,
+        time_zone=time_zone,
+        prompt={},
+    )
+    if problems:
+        field, problem = next(iter(problems.items()))
+        raise InvalidInput(field, problem)
+    previous_start = locked.scheduled_at
+    was_cancelled = locked.status == Interview.Status.CANCELLED
+    if not was_cancelled and scheduled_at == previous_start and time_zone == locked.time_zone:
+        return locked
+    locked.status = Interview.Status.SCHEDULED
+    locked.scheduled_at = scheduled_at
+    locked.time_zone = time_zone
+    locked.sequence += 1
+    locked.save(update_fields=["status", "scheduled_at", "time_zone", "sequence", "updated_at"])
+    round_change_email_enqueue(
+        interview=locked, change="rescheduled", by=by, previous_start=previous_start
+    )
+    return locked
+
+
+def round_change_email_enqueue(
+    *,
+    interview: Interview,
+    change: str,
+    by: User,
+    changes: list[str] | None = None,
+    previous_start: datetime | None = None,
+) -> None:
+    """Queue the update, cancellation or new-time mails once the change is committed. The
+    job mails only if the round is still at this SEQUENCE: a later change mails its own."""
+    from .tasks import send_round_change_emails
+
+    interview_id, sequence = interview.pk, interview.sequence
+    transaction.on_commit(
+        lambda: send_round_change_emails.enqueue(
+            interview_id=interview_id,
+            sequence=sequence,
+            change=change,
+            actor_id=by.pk,
+            changes=changes or [],
+            previous_start=previous_start.isoformat() if previous_start else None,
+        )
+    )
 
 
 @transaction.atomic

@@ -8,6 +8,9 @@ urlpatterns = [
     path("interviews/new/", views.interview_create, name="create"),
     path("interviews/<str:public_id>/", views.interview_detail, name="detail"),
     path("interviews/<str:public_id>/agenda/", views.agenda_update, name="agenda"),
+    path("interviews/<str:public_id>/edit/", views.interview_edit, name="edit"),
+    path("interviews/<str:public_id>/cancel/", views.interview_cancel, name="cancel"),
+    path("interviews/<str:public_id>/reschedule/", views.interview_reschedule, name="reschedule"),
     path("interviews/<str:public_id>/invitations/", views.invitation_new, name="invite"),
     path(
         "interviews/<str:public_id>/invitations/<int:invitation_id>/revoke/",

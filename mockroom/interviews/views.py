@@ -16,7 +16,13 @@ from mockroom.feedback.selectors import unread_notices
 
 from . import services
 from .calendar import interview_ics
-from .forms import AgendaForm, InterviewCreateForm, InviteEmailForm
+from .forms import (
+    AgendaForm,
+    InterviewCreateForm,
+    InterviewEditForm,
+    InviteEmailForm,
+    RescheduleForm,
+)
 from .models import Interview, Invitation, Role
 from .rules import INVITATION_EXPLANATIONS, InvitationState, invitation_state
 from .selectors import dashboard_buckets, participation_or_404
@@ -24,6 +30,11 @@ from .selectors import dashboard_buckets, participation_or_404
 PENDING_INVITATION = "pending_invitation"
 FRESH_LINKS = "fresh_invitation_links"
 # Any link, seat or observer, of a round that is over: there is nothing left to join.
+ROUND_CANCELLED = (
+    "This round was cancelled",
+    "The organiser called this round off. If it is rescheduled, this link works again "
+    "until it is used or expires.",
+)
 ROUND_ENDED = (
     "This round has ended",
     "The round is over, so there is nothing left to join. If you meant to take part, ask "
@@ -67,6 +78,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def interview_create(request: HttpRequest) -> HttpResponse:
     form = InterviewCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and _show_again(request, form):
+        form = InterviewCreateForm(initial=form.values(), user=request.user)
+        return _render_round_form(request, "interviews/create.html", form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -91,7 +105,39 @@ def interview_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Round scheduled. Copy the invite links below.")
             return redirect("interviews:detail", public_id=interview.public_id)
     status = 400 if form.errors else 200  # each refused field is named on the page
-    return render(request, "interviews/create.html", {"form": form}, status=status)
+    return _render_round_form(request, "interviews/create.html", form, status=status)
+
+
+def _show_again(request: HttpRequest, form) -> bool:
+    """Show the form again instead of saving: asked for ("Update the summary"), or the
+    kind's defaults were just applied to fields the page showed otherwise (without the
+    page's script), so nothing is saved that the person has not seen."""
+    if request.POST.get("preview"):
+        return True
+    if form.defaults_changed:
+        messages.info(
+            request,
+            "The agenda and the rubric now follow the kind of round you chose. "
+            "Check what will be created, then submit again.",
+        )
+        return True
+    return False
+
+
+def _render_round_form(
+    request: HttpRequest, template: str, form, status: int = 200, **context
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "summary": form.summary(),
+            "round_defaults": form.client_defaults(),
+            **context,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -126,7 +172,114 @@ def interview_detail(request: HttpRequest, public_id: str) -> HttpResponse:
                 if not any(p.role == r for p in interview.participants.all())
             ],
             "show_prompt": participant.is_staff,
+            "can_change": manage and interview.status == Interview.Status.SCHEDULED,
+            "can_reschedule": manage
+            and interview.status in (Interview.Status.SCHEDULED, Interview.Status.CANCELLED),
         },
+    )
+
+
+@login_required
+def interview_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Every field of a round until it starts; the people in it get an update mail."""
+    interview = _managed_interview(request, public_id)
+    if interview.status != Interview.Status.SCHEDULED:
+        messages.error(request, "A round can be edited only until it starts.")
+        return redirect("interviews:detail", public_id=public_id)
+    prompt = services.may_edit_prompt(interview, request.user)  # type: ignore[arg-type]
+    form = InterviewEditForm(
+        request.POST or None, interview=interview, user=request.user, prompt=prompt
+    )
+    context = {"interview": interview}
+    if request.method == "POST" and _show_again(request, form):
+        form = InterviewEditForm(
+            initial=form.values(), interview=interview, user=request.user, prompt=prompt
+        )
+        return _render_round_form(request, "interviews/edit.html", form, **context)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "title": data["title"],
+            "kind": data["kind"],
+            "scheduled_at": data["scheduled_at"],
+            "time_zone": data["time_zone"],
+            "agenda": data["phases"],
+            "rubric": data.get("rubric"),
+        }
+        if prompt:
+            fields.update({name: data[name] for name in services.PROMPT_FIELDS})
+        try:
+            changed = services.interview_update(
+                interview=interview,
+                by=request.user,  # type: ignore[arg-type]
+                **fields,
+            )
+        except services.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.problem)
+        except services.InterviewError as error:
+            form.add_error(None, error.message)
+        else:
+            if changed:
+                messages.success(
+                    request,
+                    f"Round saved; everyone in it was told of the new {changed[0]}."
+                    if len(changed) == 1
+                    else "Round saved; everyone in it was told what changed.",
+                )
+            else:
+                messages.success(request, "Round saved.")
+            return redirect("interviews:detail", public_id=public_id)
+    status = 400 if form.errors else 200
+    return _render_round_form(request, "interviews/edit.html", form, status=status, **context)
+
+
+@login_required
+def interview_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Ask first (GET), then call the round off (POST)."""
+    interview = _managed_interview(request, public_id)
+    if request.method == "POST":
+        try:
+            services.interview_cancel(interview=interview, by=request.user)  # type: ignore[arg-type]
+        except services.InterviewError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Round cancelled; everyone in it was told.")
+        return redirect("interviews:detail", public_id=public_id)
+    if interview.status != Interview.Status.SCHEDULED:
+        return redirect("interviews:detail", public_id=public_id)
+    return render(request, "interviews/cancel.html", {"interview": interview})
+
+
+@login_required
+def interview_reschedule(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A new time for a scheduled round, or for a cancelled one to bring it back."""
+    interview = _managed_interview(request, public_id)
+    if interview.status not in (Interview.Status.SCHEDULED, Interview.Status.CANCELLED):
+        messages.error(request, "A round can be rescheduled only until it starts.")
+        return redirect("interviews:detail", public_id=public_id)
+    initial = InterviewEditForm.initial_for(interview)
+    form = RescheduleForm(
+        request.POST or None,
+        initial={"scheduled_at": initial["scheduled_at"], "time_zone": interview.time_zone},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interview_reschedule(
+                interview=interview,
+                by=request.user,  # type: ignore[arg-type]
+                scheduled_at=form.cleaned_data["scheduled_at"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except services.InvalidInput as error:
+            form.add_error(error.field if error.field in form.fields else None, error.problem)
+        except services.InterviewError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Round rescheduled; everyone in it was told.")
+            return redirect("interviews:detail", public_id=public_id)
+    status = 400 if form.errors else 200
+    return render(
+        request, "interviews/reschedule.html", {"interview": interview, "form": form}, status=status
     )
 
 
@@ -242,6 +395,14 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             {"title": title, "explanation": explanation},
             status=410,
         )
+    if interview.status == Interview.Status.CANCELLED:
+        title, explanation = ROUND_CANCELLED
+        return render(
+            request,
+            "interviews/join_refused.html",
+            {"title": title, "explanation": explanation},
+            status=410,
+        )
     state = invitation_state(invitation.facts(), now())
     if state is not InvitationState.VALID:
         title, explanation = INVITATION_EXPLANATIONS[state]
@@ -262,7 +423,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         try:
             participant = services.invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
         except services.InvitationRefused as error:
-            explanations = {**INVITATION_EXPLANATIONS, "ended": ROUND_ENDED}
+            explanations = {
+                **INVITATION_EXPLANATIONS,
+                "ended": ROUND_ENDED,
+                "cancelled": ROUND_CANCELLED,
+            }
             title, explanation = explanations.get(
                 error.state,
                 ("You can't join with this link", error.message),  # type: ignore[call-overload]

@@ -157,6 +157,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MockRoom] "
 ACCOUNT_ADAPTER = "mockroom.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "mockroom.accounts.forms.SignupForm"}  # asks for a display name
 LOGIN_REDIRECT_URL = "interviews:dashboard"
 LOGIN_URL = "account_login"
 
@@ -276,3 +277,6 @@ ROOM_VALIDATE_EVENT_PAYLOADS = False
 # --- Feedback
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")  # for links in emails sent by the worker
 FEEDBACK_RELEASE_HOURS = float(env("FEEDBACK_RELEASE_HOURS", "48"))
+
+# --- The site's name, in page titles and mails (never the host it happens to run on).
+SITE_NAME = env("SITE_NAME", "MockRoom")

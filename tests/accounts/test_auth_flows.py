@@ -12,7 +12,12 @@ from tests.conftest import PASSWORD
 def test_signup_sends_a_verification_email_and_verifying_logs_in(client):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "new@example.com",
+            "display_name": "New",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
@@ -32,7 +37,12 @@ def test_signup_sends_a_verification_email_and_verifying_logs_in(client):
 def test_unverified_user_cannot_log_in(client):
     client.post(
         reverse("account_signup"),
-        {"email": "late@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "late@example.com",
+            "display_name": "Late",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     client.logout()
     response = client.post(

@@ -11,7 +11,8 @@ PASSWORD = "x-Very-long-pass-123"
 
 def signup(client, email: str):
     return client.post(
-        "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+        "/accounts/signup/",
+        {"email": email, "display_name": "Sig", "password1": PASSWORD, "password2": PASSWORD},
     )
 
 

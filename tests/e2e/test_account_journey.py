@@ -19,6 +19,7 @@ def test_new_user_signs_up_verifies_logs_out_and_back_in(page: Page, live_server
     page.checks.accessible()
 
     page.get_by_label("Email").fill(email)
+    page.get_by_label("Display name").fill("Journey")
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()

@@ -39,6 +39,7 @@ def test_candidate_joins_by_link_after_signing_up(
     checks.accessible()
     other.get_by_role("link", name="Sign up to join").click()
     other.get_by_label("Email").fill("ben@example.com")
+    other.get_by_label("Display name").fill("ben")
     other.locator("#id_password1").fill(PASSWORD)
     other.locator("#id_password2").fill(PASSWORD)
     other.get_by_role("button", name="Sign Up").click()

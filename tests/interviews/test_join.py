@@ -108,7 +108,13 @@ def test_logged_out_join_signs_up_verifies_and_lands_back_in_the_round(
     assert b"Sign up to join" in page.content
     client.post(
         reverse("account_signup") + f"?next={url}",
-        {"email": "newbie@example.com", "password1": PASSWORD, "password2": PASSWORD, "next": url},
+        {
+            "email": "newbie@example.com",
+            "display_name": "Newbie",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": url,
+        },
     )
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)", mail.outbox[-1].body)
     confirmed = client.post(link.group(1))
