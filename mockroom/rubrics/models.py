@@ -8,13 +8,13 @@ from django.db.models import Q
 
 from mockroom.core.models import BaseModel
 
-from .schema import KINDS
+from .schema import KIND_LABELS, KINDS
 
 
 class Rubric(BaseModel):
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=40, null=True, blank=True, unique=True)
-    kind = models.CharField(max_length=32, choices=[(k, k.replace("_", " ")) for k in KINDS])
+    kind = models.CharField(max_length=32, choices=[(k, KIND_LABELS[k]) for k in KINDS])
     description = models.TextField(blank=True)
     agenda = models.JSONField(default=list, blank=True)
     owner = models.ForeignKey(

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from mockroom.core.validation import SafeStr
 
@@ -20,9 +28,34 @@ KINDS = (
     "other",
 )
 
+# What people call each kind (the same words as the round's kind, interviews.Interview.Kind).
+KIND_LABELS = {
+    "coding": "Coding",
+    "system_design": "System design",
+    "ml_system_design": "ML system design",
+    "llm_app_design": "LLM application design",
+    "data_science": "Data science case",
+    "behavioral": "Behavioral",
+    "other": "Other",
+}
+
+
+def not_blank(value: str) -> str:
+    """Refuse text that is empty once stripped. `StringConstraints(strip_whitespace=True,
+    min_length=1)` on top of SafeStr's validator checks the length before stripping, so "  "
+    passed and was stored as an empty anchor."""
+    if not value.strip():
+        raise PydanticCustomError(
+            "string_too_short", "String should have at least 1 character", {"min_length": 1}
+        )
+    return value
+
+
 # SafeStr: no NUL characters, which PostgreSQL can store neither in text nor in jsonb.
 ShortText = Annotated[
-    SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)
+    SafeStr,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=60),
+    AfterValidator(not_blank),
 ]
 Text = Annotated[SafeStr, StringConstraints(strip_whitespace=True, max_length=500)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -36,7 +69,9 @@ class LevelDoc(BaseModel):
     score: int = Field(ge=1, le=10)
     label: ShortText
     anchor: Annotated[
-        SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+        SafeStr,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+        AfterValidator(not_blank),
     ]
 
 
@@ -76,7 +111,9 @@ class RubricDoc(BaseModel):
     schema_: Literal["mockroom.rubric/v1"] = Field(SCHEMA_ID, alias="schema")
     slug: Key | None = None
     title: Annotated[
-        SafeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+        SafeStr,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+        AfterValidator(not_blank),
     ]
     kind: Literal[
         "coding",

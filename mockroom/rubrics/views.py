@@ -15,9 +15,10 @@ from pydantic import ValidationError
 from mockroom.core.validation import JsonRefused, loads_bounded
 
 from . import services
+from .editor import EditorError, annotate, editor_errors
 from .forms import blank_criterion, document_from_post
 from .models import Rubric
-from .schema import KINDS, RubricDoc, error_list, published_schema
+from .schema import KIND_LABELS, KINDS, RubricDoc, published_schema
 
 MAX_IMPORT_BYTES = 512 * 1024
 
@@ -56,11 +57,16 @@ def rubric_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _editor(request: HttpRequest, document: dict, errors: list, rubric: Rubric | None):
+def _editor(request: HttpRequest, document: dict, errors: list[EditorError], rubric: Rubric | None):
     return render(
         request,
         "rubrics/edit.html",
-        {"document": document, "errors": errors, "rubric": rubric, "kinds": KINDS},
+        {
+            "document": annotate(document, errors),
+            "errors": errors,
+            "rubric": rubric,
+            "kinds": [(k, KIND_LABELS[k]) for k in KINDS],
+        },
         status=400 if errors else 200,
     )
 
@@ -74,7 +80,7 @@ def _save(request: HttpRequest, rubric: Rubric | None) -> HttpResponse:
     try:
         parsed = RubricDoc.model_validate(document)
     except ValidationError as error:
-        return _editor(request, document, error_list(error), rubric)
+        return _editor(request, document, editor_errors(error, document), rubric)
     if rubric is None:
         rubric = services.rubric_create(owner=request.user, document=parsed)  # type: ignore[arg-type]
         messages.success(request, "Rubric created.")
@@ -145,21 +151,21 @@ def rubric_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def rubric_import(request: HttpRequest) -> HttpResponse:
-    errors: list[tuple[str, str]] = []
+    errors: list[EditorError] = []
     if request.method == "POST":
         upload = request.FILES.get("document")
         if upload is None:
-            errors = [("file", "Choose a rubric JSON file.")]
+            errors = [EditorError("document", "Choose a rubric JSON file.")]
         elif (upload.size or 0) > MAX_IMPORT_BYTES:
-            errors = [("file", "The file is larger than 512 KiB.")]
+            errors = [EditorError("document", "The file is larger than 512 KiB.")]
         else:
             try:
                 raw = loads_bounded(upload.read())
                 parsed = RubricDoc.model_validate(raw)
             except JsonRefused as error:
-                errors = [("file", str(error))]
+                errors = [EditorError("document", str(error))]
             except ValidationError as error:
-                errors = error_list(error)
+                errors = editor_errors(error, raw if isinstance(raw, dict) else {})
             else:
                 parsed.slug = None
                 rubric = services.rubric_create(owner=request.user, document=parsed)  # type: ignore[arg-type]

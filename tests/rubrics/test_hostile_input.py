@@ -28,19 +28,20 @@ def deeply_nested_document(depth: int) -> str:
 @pytest.mark.parametrize(
     ("field", "typed", "named"),
     [
-        ("c-0-weight", "²", "criteria.0.weight"),
-        ("c-0-weight", "٣", "criteria.0.weight"),
-        ("c-0-weight", "9" * 5000, "criteria.0.weight"),
-        ("c-0-l-1-score", "³", "criteria.0.levels.1.score"),
-        ("c-0-name", "Design\x00", "criteria.0.name"),
-        ("c-0-l-0-anchor", "\x00", "criteria.0.levels.0.anchor"),
+        # The editor names the field in people's words (issue 13), beside the field.
+        ("c-0-weight", "²", "Criterion 1: the weight must be a whole number"),
+        ("c-0-weight", "٣", "Criterion 1: the weight must be a whole number"),
+        ("c-0-weight", "9" * 5000, "Criterion 1: the weight must be from 1 to 5"),
+        ("c-0-l-1-score", "³", "Criterion 1, level 2: the score must be a whole number"),
+        ("c-0-name", "Design\x00", "Criterion 1: the name contains a NUL character"),
+        ("c-0-l-0-anchor", "\x00", "Criterion 1, level 1: the anchor contains a NUL character"),
     ],
 )
 def test_the_editor_names_a_field_it_cannot_read(client, alice, field, typed, named):
     client.force_login(alice)
     response = client.post(reverse("rubrics:new"), {**editor_post(GOOD), field: typed})
     assert response.status_code == 400
-    assert named.encode() in response.content
+    assert named in response.content.decode()
     assert not Rubric.objects.filter(owner=alice).exists()
 
 
