@@ -41,7 +41,7 @@ def _phase_times(interview: Interview) -> list[dict[str, Any]]:
         {
             "name": p.name,
             "planned_min": p.minutes,
-            "actual_min": round(actual[i] / 60_000, 3),
+            "actual_min": actual[i] / 60_000,
             "planned": duration_text(p.minutes * 60_000),
             "actual": duration_text(actual[i]),
             "difference": difference_text(p.minutes * 60_000, actual[i]),
