@@ -52,6 +52,16 @@ def _fresh_room_limits():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_room_runtime():
+    """Each test's database is new, and so must be every room's live state: stop the room
+    runtimes (their writer threads close their database connections) after each test."""
+    yield
+    from mockroom.live import runtime
+
+    runtime.reset_for_tests()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     from django.core.cache import cache

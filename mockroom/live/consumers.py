@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections import deque
 from typing import Any
 
 import orjson
@@ -15,10 +17,12 @@ from pydantic import ValidationError
 
 from mockroom.core.clock import now, to_millis
 
-from . import features, limits, protocol, selectors, services
+from . import features, limits, protocol, runtime, selectors, services
 from .bounds import json_problem
-from .events import EventNotStorable, group_all, group_author
+from .delivery import Delivery
+from .events import group_all, group_author
 from .presence import registry
+from .runtime import Actor, Job
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,9 @@ CLOSE_ABUSE = 4008
 CLOSE_LOGGED_OUT = 4001
 CLOSE_SESSION_CHANGED = 4002
 CLOSE_TOO_MANY_CONNECTIONS = 4029
+CLOSE_TOO_SLOW = 4011  # the socket stopped reading; the client reconnects and resumes
+#: How many recent seqs a socket remembers, to send each event once whichever way it came.
+SEEN_KEPT = 2048
 
 
 def limit_settings() -> limits.LimitSettings:
@@ -78,15 +85,22 @@ class PingConsumer(AsyncJsonWebsocketConsumer):
 
 
 class RoomConsumer(AsyncWebsocketConsumer):
-    """`/ws/interviews/<public_id>/`: the live room for the round's participants."""
+    """`/ws/interviews/<public_id>/`: the live room for the round's participants.
+
+    Thin: it authenticates, validates and hands each message to this process's room runtime
+    (runtime.py), which checks it against the room's live state, commits it with other rooms'
+    messages and fans the events out. Everything this socket sends goes through one outbox
+    drained by one task, so frames keep their order and a reader that stops reading is
+    noticed (the outbox fills) and dropped, instead of growing the server's memory."""
 
     groups_joined: list[str]
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch awaits `aclose_old_connections()` before every handler: a hop
         to the database thread for every frame and every group message, cursors included,
-        which cost 35-40 % of a relay's CPU. Our database work already runs through
-        `database_sync_to_async`, which closes stale connections around each call, so the
+        which cost 35-40 % of a relay's CPU. This consumer touches the database only through
+        the runtime's writer thread (which owns its connection) and `database_sync_to_async`
+        on join and resume (which closes stale connections around each call), so the
         per-message hop buys nothing here."""
         handler = getattr(self, get_handler_name(message), None)
         if handler is None:
@@ -98,23 +112,36 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.participant = None
         self.counted = False
         self.closing = False
+        self.joined_runtime = False
+        self.sender: asyncio.Task[None] | None = None
+        self.outbox: deque[str | int] = deque()
+        self.replies: deque[ReplySlot] = deque()
+        self.seen: set[int] = set()
+        self.seen_order: deque[int] = deque()
+        self.held: list[Delivery] | None = None
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_UNAUTHENTICATED)
+            await super().close(code=CLOSE_UNAUTHENTICATED)
+            self.closing = True
             return
         public_id = self.scope["url_route"]["kwargs"]["public_id"]
         participant = await database_sync_to_async(_find_participant)(public_id, user.pk)
         if participant is None:
-            await self.close(code=CLOSE_NOT_PARTICIPANT)
+            await super().close(code=CLOSE_NOT_PARTICIPANT)
+            self.closing = True
             return
         self.participant = participant
+        self.public_id = public_id
         self.role = participant.role
-        self.person = {"user_id": user.pk, "name": participant.user.name, "role": participant.role}
+        self.actor = Actor(user_id=user.pk, name=participant.user.name, role=participant.role)
+        self.person = self.actor.as_dict()
         self.user_id = user.pk
         self.interview_id = participant.interview_id
         self.limits = limits.room_limits(limit_settings())
         self.strikes = 0
+        self.runtime = runtime.current()
         await self.accept()
+        self.open_outbox()
         refused = self.limits.connect(self.interview_id, user.pk, time.monotonic())
         if refused is not None:
             # Accepted first so that the client learns why (a refused handshake says nothing),
@@ -124,62 +151,154 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_TOO_MANY_CONNECTIONS)
             return
         self.counted = True
-        # Subscribe before the snapshot so nothing falls between them; clients dedupe by seq.
+        # Join the room (and its groups) before the snapshot, so nothing falls between them;
+        # what arrives meanwhile is held and sent after it. Clients dedupe by seq.
+        self.held = []
+        self.runtime.join(self.interview_id, self)
+        self.joined_runtime = True
         groups = [group_all(public_id), group_author(public_id, user.pk), user_group(user.pk)]
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
-        await database_sync_to_async(services.presence_connect)(
-            interview_id=self.interview_id, user_id=user.pk, channel_name=self.channel_name
+        interview_id, channel_name = self.interview_id, self.channel_name
+        await self.runtime.submit(
+            Job(
+                interview_id=self.interview_id,
+                public_id=public_id,
+                actor=self.actor,
+                kind="presence.connect",
+                client_msg_id=None,
+                args={},
+                call=lambda: services.presence_connect(
+                    interview_id=interview_id, user_id=user.pk, channel_name=channel_name
+                ),
+            )
         )
         registry.add(self.channel_name)
         snapshot = await database_sync_to_async(selectors.room_snapshot)(participant)
-        await self.send_frame(snapshot)
+        held, self.held = self.held, None
+        self.send_frame(snapshot)
+        for delivery in held:
+            if delivery.seq > snapshot["seq"]:
+                self.deliver(delivery)
 
     async def disconnect(self, code: int) -> None:
         self.closing = True
+        self._wake()
         if self.counted:
             self.counted = False
             self.limits.disconnect(self.interview_id, self.user_id, time.monotonic())
+        if self.joined_runtime:
+            self.joined_runtime = False
+            self.runtime.leave(self.interview_id, self)
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.participant is not None:
             registry.discard(self.channel_name)
-            await database_sync_to_async(services.presence_disconnect)(
-                channel_name=self.channel_name
+            channel_name = self.channel_name
+            await self.runtime.submit(
+                Job(
+                    interview_id=self.interview_id,
+                    public_id=self.public_id,
+                    actor=self.actor,
+                    kind="presence.disconnect",
+                    client_msg_id=None,
+                    args={},
+                    call=lambda: services.presence_disconnect(channel_name=channel_name),
+                )
             )
 
-    async def send_frame(self, frame: dict[str, Any]) -> None:
-        """Send one frame to this socket only. A frame that cannot be serialized, or a
-        socket that is already closing, costs this socket that frame and nothing more."""
+    # --- Sending: one outbox, drained in order --------------------------------------------
+
+    def deliver(self, delivery: Delivery) -> None:
+        """A committed event for this socket (from the runtime or the channel layer). Each
+        seq is sent once, whichever way it came first."""
+        if self.closing or delivery.seq in self.seen:
+            return
+        if self.held is not None:
+            self.held.append(delivery)
+            return
+        self.seen.add(delivery.seq)
+        self.seen_order.append(delivery.seq)
+        if len(self.seen_order) > SEEN_KEPT:
+            self.seen.discard(self.seen_order.popleft())
+        if delivery.text:
+            self.deliver_text(delivery.text)
+        else:
+            self.send_frame(delivery.frame)
+
+    def deliver_text(self, text: str) -> None:
         if self.closing:
             return
+        if len(self.outbox) >= settings.ROOM_OUTBOX_FRAMES:
+            # It stopped reading (or reads slower than its room talks): drop it rather than
+            # hold its frames. The client reconnects and resumes from its last seq.
+            log.info("room socket dropped: %d frames unread", len(self.outbox))
+            self.outbox.clear()
+            self.outbox.append(CLOSE_TOO_SLOW)
+            self.closing = True
+            self._wake()
+            return
+        self.outbox.append(text)
+        self._wake()
+
+    def open_outbox(self) -> None:
+        """Start the task that sends this socket's frames, in order, as the transport takes
+        them."""
+        self.closing = False
+        self.outbox = deque()
+        self.wakeup: asyncio.Future[None] | None = None
+        self.sender = asyncio.get_running_loop().create_task(self._drain())
+
+    def _wake(self) -> None:
+        if self.wakeup is not None and not self.wakeup.done():
+            self.wakeup.set_result(None)
+
+    async def _drain(self) -> None:
+        loop = asyncio.get_running_loop()
+        send = self.base_send
+        outbox = self.outbox
+        try:
+            while True:
+                if not outbox:
+                    if self.closing:
+                        return
+                    self.wakeup = loop.create_future()
+                    await self.wakeup
+                    continue
+                item = outbox.popleft()
+                if isinstance(item, int):
+                    await send({"type": "websocket.close", "code": item})
+                    return
+                await send({"type": "websocket.send", "text": item})
+        except Exception as error:  # the transport's "closed" error differs by server
+            self.closing = True
+            log.info("room frame dropped, socket closing: %s", type(error).__name__)
+
+    def send_frame(self, frame: dict[str, Any]) -> None:
+        """Queue one frame for this socket only. A frame that cannot be serialized costs this
+        socket that frame and nothing more."""
         try:
             text = orjson.dumps(frame).decode()
         except (TypeError, orjson.JSONEncodeError) as error:
             log.error("room frame not sent: %s (%s)", type(error).__name__, frame.get("kind"))
             return
-        try:
-            await self.send(text_data=text)
-        except Exception as error:  # the transport's "closed" error differs by server
-            self.closing = True
-            log.info("room frame dropped, socket closing: %s", type(error).__name__)
+        self.deliver_text(text)
 
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        """Close after everything queued before it has been sent."""
         if self.closing:
             return
+        if self.sender is None:
+            self.closing = True
+            await super().close(code=code, reason=reason)
+            return
+        self.outbox.append(int(code) if isinstance(code, int) and code is not True else 1000)
         self.closing = True
-        await super().close(code=code, reason=reason)
+        self._wake()
 
     async def send_error(self, code: str, message_id: str | None = None, message: str = "") -> None:
-        await self.send_frame(
-            {
-                "type": "error",
-                "id": message_id,
-                "code": code,
-                "message": message or protocol.ERROR_CODES.get(code, code),
-            }
-        )
+        self.reply(error_frame(code, message_id, message))
 
     async def strike(self) -> bool:
         """Count abuse; close the socket when it repeats. Returns True if closed."""
@@ -238,74 +357,146 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def dispatch_message(self, message: Any) -> None:
         if isinstance(message, protocol.Ping):
-            await self.send_frame({"type": "pong", "t": message.t, "server_time": to_millis(now())})
+            self.reply({"type": "pong", "t": message.t})
             return
         if isinstance(message, protocol.Cursor | protocol.Viewport):
             await self.relay_ephemeral(message)
             return
-        if (request := features.request(message.type)) is not None:
-            try:
-                reply = await database_sync_to_async(_answer)(
-                    self.interview_id, self.user_id, request, message
-                )
-            except services.RoomError as error:
-                await self.send_error(error.code, message.id, error.message)
-                return
-            await self.send_frame(reply)
-            return
         if isinstance(message, protocol.Resume):
+            slot = self.reserve()
             try:
                 reply = await database_sync_to_async(_resume)(
                     self.interview_id, self.user_id, message.last_seq, message.id
                 )
             except services.RoomError as error:
-                await self.send_error(error.code, message.id, error.message)
-                return
-            await self.send_frame(reply)
+                reply = error_frame(error.code, message.id, error.message)
+            slot.fill(reply)
             return
-        args = message.model_dump(exclude={"type", "id"})
-        try:
-            result = await database_sync_to_async(services.room_command)(
+        if features.fast_request(message.type) is None and (
+            request := features.request(message.type)
+        ):
+            slot = self.reserve()
+            try:
+                reply = await database_sync_to_async(_answer)(
+                    self.interview_id, self.user_id, request, message
+                )
+            except services.RoomError as error:
+                reply = error_frame(error.code, message.id, error.message)
+            slot.fill(reply)
+            return
+        # Not awaited: the outcome comes back to the reply slot once the batch commits, and
+        # meanwhile this socket's next frames are read (order is kept by the one queue).
+        self.runtime.send(
+            Job(
                 interview_id=self.interview_id,
-                user_id=self.user_id,
-                command=message.type,
+                public_id=self.public_id,
+                actor=self.actor,
+                kind=message.type,
                 client_msg_id=message.id,
-                args=args,
+                args=message.model_dump(exclude={"type", "id"}),
+                reply_to=self.reserve(),
             )
-        except services.RoomError as error:
-            await self.send_error(error.code, message.id, error.message)
-            return
-        except EventNotStorable as error:
-            await self.send_error("invalid", message.id, str(error))
-            return
-        await self.send_frame(
-            {"type": "ack", "id": message.id, "seq": result.seq, "duplicate": result.duplicate}
         )
 
+    # --- Replies, in the order the messages came ---------------------------------------------
+
+    def reserve(self) -> ReplySlot:
+        """A place for the reply to a message answered later (by the writer or a thread):
+        replies leave in the order their messages came, whatever finishes first."""
+        slot = ReplySlot(self)
+        self.replies.append(slot)
+        return slot
+
+    def reply(self, frame: dict[str, Any]) -> None:
+        """Answer a message now, or after the earlier messages still being answered."""
+        if self.replies:
+            self.reserve().fill(frame)
+        else:
+            self.send_frame(stamped(frame))
+
+    def flush_replies(self) -> None:
+        while self.replies and self.replies[0].frame is not None:
+            frame = self.replies.popleft().frame
+            if frame is not None:
+                self.send_frame(stamped(frame))
+
     async def relay_ephemeral(self, message: Any) -> None:
-        """Cursors and viewports: never logged, never touch the database."""
+        """Cursors and viewports: never logged, never touch the database. Peers in this
+        process get them straight away; the channel layer carries them only to others."""
         frame = {
             "type": "ephemeral",
             "kind": message.type,
             "sender": self.person,
             "payload": message.model_dump(exclude={"type"}),
         }
-        await self.channel_layer.group_send(
-            self.groups_joined[0],
-            {"type": "room.ephemeral", "origin": self.channel_name, "frame": frame},
-        )
+        text = orjson.dumps(frame).decode()
+        for peer in self.runtime.peers(self.interview_id):
+            if peer is not self:
+                peer.deliver_text(text)
+        if runtime.cross_process_layer():
+            await self.channel_layer.group_send(
+                self.groups_joined[0],
+                {"type": "room.ephemeral", "origin": runtime.PROCESS_ID, "frame": frame},
+            )
 
-    # --- Channel-layer handlers ---------------------------------------------------------
+    # --- Channel-layer handlers: what comes from other processes, HTTP and the worker ------
 
     async def room_ephemeral(self, message: dict[str, Any]) -> None:
-        if message.get("origin") != self.channel_name:
-            await self.send_frame(message["frame"])
+        if message.get("origin") != runtime.PROCESS_ID:
+            self.send_frame(message["frame"])
 
     async def room_event(self, message: dict[str, Any]) -> None:
-        await self.send_frame(message["event"])
+        if message.get("origin") == runtime.PROCESS_ID:
+            return  # this process's runtime delivered it already
+        frame = message["event"]
+        seq = frame.get("seq") if isinstance(frame, dict) else None
+        if not isinstance(seq, int):
+            self.send_frame(frame)
+            return
+        self.deliver(Delivery(self.interview_id, self.public_id, seq, "", None, frame, ""))
 
     async def session_ended(self, message: dict[str, Any]) -> None:
         await self.close(code=int(message.get("code", CLOSE_LOGGED_OUT)))
+
+
+def error_frame(code: str, message_id: str | None, message: str = "") -> dict[str, Any]:
+    return {
+        "type": "error",
+        "id": message_id,
+        "code": code,
+        "message": message or protocol.ERROR_CODES.get(code, code),
+    }
+
+
+def stamped(frame: dict[str, Any]) -> dict[str, Any]:
+    """A pong carries the server's clock as it leaves, not as the ping arrived."""
+    if frame.get("type") == "pong":
+        return {**frame, "server_time": to_millis(now())}
+    return frame
+
+
+class ReplySlot:
+    """The reply to one message, filled when it is known (see RoomConsumer.reserve)."""
+
+    __slots__ = ("consumer", "frame")
+
+    def __init__(self, consumer: RoomConsumer) -> None:
+        self.consumer = consumer
+        self.frame: dict[str, Any] | None = None
+
+    def fill(self, frame: dict[str, Any]) -> None:
+        self.frame = frame
+        self.consumer.flush_replies()
+
+    def job_done(self, job: Job, outcome: runtime.Outcome) -> None:
+        """The runtime's answer to a command (on the event loop)."""
+        if outcome.error is not None:
+            self.fill(error_frame(outcome.error.code, job.client_msg_id, outcome.error.message))
+        elif outcome.reply is not None:
+            self.fill(outcome.reply)
+        else:
+            ack = {"type": "ack", "id": job.client_msg_id}
+            self.fill({**ack, "seq": outcome.seq, "duplicate": outcome.duplicate})
 
 
 def _find_participant(public_id: str, user_id: int):

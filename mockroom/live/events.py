@@ -23,6 +23,7 @@ from mockroom.interviews.models import Interview
 
 from . import protocol, visibility
 from .bounds import json_problem
+from .delivery import Delivery, collector
 from .models import RoomEvent, RoomState
 
 
@@ -142,8 +143,8 @@ def append_events(
     for state in touched.values():
         state.save(update_fields=["seq", "stream_heads", "timer", "updated_at"])
     public_ids = {pk: state.interview.public_id for pk, state in touched.items()}
-    frames = [(group_for(row, public_ids[row.interview_id]), event_frame(row)) for row in rows]
-    transaction.on_commit(lambda: broadcast(frames))
+    sent = [(row, public_ids[row.interview_id], event_frame(row)) for row in rows]
+    transaction.on_commit(lambda: broadcast(sent))
     return rows
 
 
@@ -181,11 +182,27 @@ def event_frame(event: RoomEvent) -> dict[str, Any]:
     }
 
 
-def broadcast(frames: list[tuple[str, dict[str, Any]]]) -> None:
-    """Tell every process with sockets in the room. Runs after commit."""
+def broadcast(sent: list[tuple[RoomEvent, str, dict[str, Any]]]) -> None:
+    """Tell every socket in the room. Runs after commit. On the room writer's thread the
+    runtime takes the events and fans them out itself (runtime.py); anywhere else (HTTP
+    requests, the task worker) they go through the channel layer."""
+    if collector.sink is not None:
+        collector.sink.extend(
+            Delivery(
+                row.interview_id,
+                public_id,
+                row.seq,
+                row.audience,
+                row.audience_user_id,
+                frame,
+                orjson.dumps(frame).decode(),
+            )
+            for row, public_id, frame in sent
+        )
+        return
     layer = get_channel_layer()
     if layer is None:
         return
     send = async_to_sync(layer.group_send)
-    for group, frame in frames:
-        send(group, {"type": "room.event", "event": frame})
+    for row, public_id, frame in sent:
+        send(group_for(row, public_id), {"type": "room.event", "event": frame})

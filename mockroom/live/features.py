@@ -79,3 +79,66 @@ def snapshot_parts(**context: Any) -> dict[str, Any]:
     for part in _snapshot_parts.values():
         merged.update(part(**context))
     return merged
+
+
+# --- The runtime's fast path (mockroom/live/runtime.py) -----------------------------------
+#
+# A feature whose command is frequent gives the runtime an in-memory form of it: a loader
+# for its part of the room's live state, and an `apply` that checks a command against that
+# part, updates it, and returns the event to log plus the rows to write. The writer commits
+# many rooms' commands in one transaction. `apply` runs on the writer thread and must not
+# touch the database: everything it needs is in its part.
+
+
+@dataclass(frozen=True)
+class FastResult:
+    """`event`: (kind, payload) to log, or None when the command changed nothing.
+    `writes`: SQL statement -> parameter rows, run with executemany in the same commit."""
+
+    event: tuple[str, dict[str, Any]] | None
+    writes: dict[str, list[tuple[Any, ...]]]
+
+
+@dataclass(frozen=True)
+class FastCommand:
+    # (room: RoomCache, actor: Actor, args: dict, stamp: db-adapted now) -> FastResult
+    apply: Callable[..., FastResult]
+    refusals: tuple[type[Exception], ...]
+
+
+_fast_commands: dict[str, FastCommand] = {}
+_fast_requests: dict[str, Callable[..., dict[str, Any]]] = {}
+# feature -> (interview_id) -> its part of RoomCache.parts, loaded on the writer thread
+_room_parts: dict[str, Callable[[int], Any]] = {}
+
+
+def register_fast_command(
+    name: str, apply: Callable[..., FastResult], *, refusals: tuple[type[Exception], ...] = ()
+) -> None:
+    if name in _fast_commands:
+        raise ValueError(f"{name} already has a fast handler")
+    _fast_commands[name] = FastCommand(apply=apply, refusals=refusals)
+
+
+def register_fast_request(name: str, answer: Callable[..., dict[str, Any]]) -> None:
+    """Answer the read-only message `name` on the writer thread, from the room's live state:
+    `answer(room=, actor=, args=, request_id=)` returns the frame for the sender."""
+    if name in _fast_requests:
+        raise ValueError(f"{name} already has a fast handler")
+    _fast_requests[name] = answer
+
+
+def register_room_part(feature: str, load: Callable[[int], Any]) -> None:
+    _room_parts[feature] = load
+
+
+def fast_command(name: str) -> FastCommand | None:
+    return _fast_commands.get(name)
+
+
+def fast_request(name: str) -> Callable[..., dict[str, Any]] | None:
+    return _fast_requests.get(name)
+
+
+def load_parts(interview_id: int) -> dict[str, Any]:
+    return {feature: load(interview_id) for feature, load in _room_parts.items()}

@@ -268,6 +268,9 @@ ROOM_MAX_CONNECTIONS_PER_USER = int(env("ROOM_MAX_CONNECTIONS_PER_USER", "8"))
 ROOM_CONNECTS_PER_MINUTE = float(env("ROOM_CONNECTS_PER_MINUTE", "20"))
 ROOM_CONNECT_BURST = float(env("ROOM_CONNECT_BURST", "10"))
 ROOM_ABUSE_STRIKES = int(env("ROOM_ABUSE_STRIKES", "20"))
+# Frames queued for one socket before it counts as not reading and is closed (4011); its
+# client reconnects and resumes. Bounds the memory one stalled reader can hold.
+ROOM_OUTBOX_FRAMES = int(env("ROOM_OUTBOX_FRAMES", "2000"))
 PRESENCE_HEARTBEAT_SECONDS = float(env("PRESENCE_HEARTBEAT_SECONDS", "10"))
 PRESENCE_TTL_SECONDS = float(env("PRESENCE_TTL_SECONDS", "30"))
 # Check every event's payload against its kind's model in live/protocol.py as it is

@@ -21,3 +21,14 @@ if not env("MEDIA_ROOT"):
     from pathlib import Path
 
     MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="mockroom-media-"))
+
+# The test database is a file, not SQLite's shared-cache memory database: the room
+# runtime's writer thread has a connection of its own, and shared-cache connections refuse
+# each other at once ("table is locked") where a WAL file lets readers and the writer share.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import tempfile as _tempfile
+    from pathlib import Path as _Path
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(_Path(_tempfile.mkdtemp(prefix="mockroom-testdb-")) / "test.sqlite3")
+    }

@@ -21,9 +21,20 @@ def incoming_wins(current: Element | None, incoming: Element) -> bool:
     """Does `incoming` replace `current`?"""
     if current is None:
         return True
-    if incoming["version"] != current["version"]:
-        return bool(incoming["version"] > current["version"])
-    return bool(incoming["versionNonce"] < current["versionNonce"])
+    return version_wins(
+        (current["version"], current["versionNonce"]),
+        incoming["version"],
+        incoming["versionNonce"],
+    )
+
+
+def version_wins(current: tuple[int, int] | None, version: int, nonce: int) -> bool:
+    """The same rule on (version, versionNonce) alone, as the room runtime keeps them."""
+    if current is None:
+        return True
+    if version != current[0]:
+        return bool(version > current[0])
+    return bool(nonce < current[1])
 
 
 def reconcile(

@@ -105,10 +105,12 @@ async def test_a_send_to_a_closing_socket_is_dropped_quietly(caplog):
     # A consumer whose transport fails the way Daphne's does once the peer has gone.
     consumer = RoomConsumer()
     consumer.base_send = transport_gone
-    consumer.closing = False
     with caplog.at_level(logging.INFO, logger="mockroom.live.consumers"):
-        await consumer.send_frame({"type": "pong", "t": 1})
-        await consumer.send_frame({"type": "pong", "t": 2})
+        consumer.open_outbox()
+        consumer.send_frame({"type": "pong", "t": 1})
+        consumer.send_frame({"type": "pong", "t": 2})
+        await consumer.sender  # the sender stops at the first failure, quietly
+        consumer.send_frame({"type": "pong", "t": 3})  # and later frames are dropped
     assert not any(r.exc_info for r in caplog.records)
     assert [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()] == [
         "room frame dropped, socket closing: RuntimeError"
