@@ -60,8 +60,8 @@ def test_both_sides_share_phase_and_clock(page: Page, page_b: Page, live_server_
     candidate.checks.accessible()
     expect(candidate.get_by_role("button", name="Start round")).to_have_count(0)
 
+    # One button starts the round and its first phase.
     interviewer.get_by_role("button", name="Start round").click()
-    interviewer.get_by_role("button", name="Start timer").click()
     for side in (interviewer, candidate):
         expect(side.get_by_test_id("timer-phase")).to_have_text("Clarify")
     candidate.wait_for_function(

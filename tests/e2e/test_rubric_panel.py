@@ -29,8 +29,8 @@ def test_interviewer_scores_and_notes_privately_and_phases_highlight(
     )
     enter_room(interviewer, "ivy.rubric@example.com", public_id)
     enter_room(candidate, "cole.rubric@example.com", public_id)
+    # One button starts the round and its first phase.
     interviewer.get_by_role("button", name="Start round").click()
-    interviewer.get_by_role("button", name="Start timer").click()
 
     panel = interviewer.get_by_test_id("rubric-panel")
     first = panel.get_by_test_id("criterion-requirements_and_scoping")

@@ -43,29 +43,27 @@ def test_a_whole_round_ends_in_two_reports_with_chart_and_board(
         expect(side.get_by_test_id("connection-status")).to_have_text("Connected")
         side.locator(".excalidraw canvas.interactive").wait_for()
         side.checks.accessible()
-    interviewer.get_by_role("button", name="Start round").click()
-    interviewer.get_by_role("button", name="Start timer").click()
+    interviewer.get_by_role("button", name="Start round").click()  # and its first phase
     draw_rectangle(candidate, 300, 200)
     wait_for_scene(interviewer, "els.some(e => e.type === 'rectangle')")
     panel = interviewer.get_by_test_id("rubric-panel")
     panel.get_by_test_id("criterion-requirements_and_scoping").get_by_role(
         "radio", name="3 Solid"
     ).check()
+    interviewer.get_by_role("tab", name="Notes").click()
     interviewer.get_by_test_id("note-input").fill("Quantified traffic early")
     interviewer.keyboard.press("Enter")
     expect(interviewer.get_by_test_id("notes-list")).to_contain_text("Quantified traffic early")
 
-    # The interviewer ends the round; both land on the round page.
-    interviewer.once("dialog", lambda dialog: dialog.accept())
+    # The interviewer ends the round (an in-page dialog); both land on their feedback form.
     interviewer.get_by_role("button", name="End round").click()
+    interviewer.get_by_role("dialog").get_by_role("button", name="End round now").click()
     for side in (interviewer, candidate):
-        side.wait_for_url("**/interviews/*/", timeout=20_000)
-        expect(side.get_by_role("heading", name="This round has ended")).to_be_visible()
+        side.wait_for_url("**/interviews/*/feedback/", timeout=20_000)
+        expect(side.get_by_role("heading", name="Your feedback")).to_be_visible()
         side.checks.accessible()
 
     # Both submit feedback.
-    interviewer.get_by_role("link", name="Give feedback").click()
-    interviewer.checks.accessible()
     for radio in interviewer.locator('input[type=radio][value="3"][name^="score-"]').all():
         radio.check()
     interviewer.get_by_label("Lean hire").check()
@@ -77,8 +75,6 @@ def test_a_whole_round_ends_in_two_reports_with_chart_and_board(
     expect(interviewer.get_by_test_id("release-status")).to_contain_text("Double-blind")
     interviewer.checks.accessible()
 
-    candidate.get_by_role("link", name="Give feedback").click()
-    candidate.checks.accessible()
     for radio in candidate.locator('input[type=radio][value="2"][name^="self-"]').all():
         radio.check()
     for aspect in ("clarity", "helpfulness", "fairness", "rubric_use"):

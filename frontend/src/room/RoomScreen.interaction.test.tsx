@@ -6,13 +6,13 @@ import type { Snapshot, TimerOut } from "../protocol";
 import type { CommandInput } from "../transport/outbox";
 import type { RoomSocketHandlers, SocketState } from "../transport/socket";
 import { RoomController, type RoomTransport } from "./controller";
-import { END_ROUND_CONFIRM } from "./InterviewerControls";
 import { RoomScreen } from "./RoomApp";
 
 const config = {
   publicId: "9f2c",
   wsPath: "/ws/interviews/9f2c/",
   roundUrl: "/interviews/9f2c/",
+  feedbackUrl: "/interviews/9f2c/feedback/",
   userId: 3,
   role: "interviewer" as const,
 };
@@ -126,29 +126,38 @@ describe("The interviewer's timer controls", () => {
     expect(send.mock.calls).toEqual([[{ type: "timer.previous" }]]);
   });
 
-  it("ends the round only once the interviewer confirms", async () => {
-    const confirm = vi.fn<(message?: string) => boolean>().mockReturnValueOnce(false).mockReturnValueOnce(true);
+  it("ends the round only once the interviewer confirms in the page's dialog", async () => {
+    const confirm = vi.fn(() => true);
     vi.stubGlobal("confirm", confirm);
     const { send, user, controls } = renderRoom(snapshot());
-    await user.click(controls().getByRole("button", { name: "End round" }));
+    const end = controls().getByRole("button", { name: "End round" });
+    await user.click(end);
+    const dialog = screen.getByTestId("end-round-dialog");
+    expect(dialog.hasAttribute("open")).toBe(true);
+    expect(document.activeElement).toBe(within(dialog).getByRole("button", { name: "Keep going" }));
+    await user.click(within(dialog).getByRole("button", { name: "Keep going" }));
     expect(send).not.toHaveBeenCalled();
-    await user.click(controls().getByRole("button", { name: "End round" }));
-    expect(confirm.mock.calls).toEqual([[END_ROUND_CONFIRM], [END_ROUND_CONFIRM]]);
+    expect(dialog.hasAttribute("open")).toBe(false);
+    expect(document.activeElement).toBe(end);
+    await user.click(end);
+    await user.click(within(dialog).getByRole("button", { name: "End round now" }));
     expect(send.mock.calls).toEqual([[{ type: "round.end" }]]);
+    expect(confirm).not.toHaveBeenCalled();
   });
 
-  it("starts a scheduled round, whose timer buttons send nothing yet", async () => {
+  it("starts a scheduled round and its first phase with one button; timer buttons wait", async () => {
     const base = snapshot(paused({}));
     const { send, user, controls } = renderRoom({
       ...base,
       interview: { ...base.interview, status: "scheduled", started_at: null },
     });
-    for (const name of ["Start timer", "Next phase", "+1 min", "+5 min", "Reset timer"]) {
+    for (const name of ["Next phase", "+1 min", "+5 min", "Reset timer"]) {
       await user.click(controls().getByRole("button", { name }));
     }
+    expect(controls().queryByRole("button", { name: "Start timer" })).toBeNull();
     expect(send).not.toHaveBeenCalled();
     await user.click(controls().getByRole("button", { name: "Start round" }));
-    expect(send.mock.calls).toEqual([[{ type: "round.start" }]]);
+    expect(send.mock.calls).toEqual([[{ type: "round.start" }], [{ type: "timer.start" }]]);
   });
 });
 
@@ -161,6 +170,7 @@ describe("The room's side panel", () => {
 
   it("queues a note in the room's outbox", async () => {
     const { send, user } = renderRoom(snapshot());
+    await user.click(screen.getByRole("tab", { name: "Notes" }));
     await user.type(screen.getByRole("textbox", { name: "Note" }), "Drew the write path{Enter}");
     expect(send.mock.calls).toEqual([[{ type: "note.add", text: "Drew the write path" }]]);
   });

@@ -11,6 +11,7 @@ const config = {
   publicId: "9f2c",
   wsPath: "/ws/interviews/9f2c/",
   roundUrl: "/interviews/9f2c/",
+  feedbackUrl: "/interviews/9f2c/feedback/",
   userId: 3,
   role: "interviewer" as const,
 };
@@ -81,7 +82,7 @@ describe("RoomScreen with the shared board", () => {
     expect(html).toContain('<section aria-label="Whiteboard" class="room-board room-board--live">');
     expect(html).toContain('role="status">Loading the whiteboard…</p>');
     expect(html).not.toContain("The shared whiteboard appears here.");
-    expect(html).toContain('<aside aria-label="Rubric and notes"');
+    expect(html).toContain('<aside aria-label="Prompt, rubric and notes"');
   });
 });
 
@@ -101,11 +102,13 @@ describe("RoomScreen markup", () => {
     for (const name of ["Pause", "Previous phase", "Next phase", "+1 min", "+5 min", "Reset timer", "End round"]) {
       expect(html).toContain(`>${name}</button>`);
     }
+    // Start, pause and resume are one button, so focus stays on it when its label changes.
+    expect(html).toContain('data-testid="timer-primary">Pause</button>');
     expect(html).not.toContain(">Start round</button>");
     expect(html).not.toContain(">Start timer</button>");
     expect(html).toContain('<section aria-label="Whiteboard" class="room-board">');
     expect(html).toContain("The shared whiteboard appears here.");
-    expect(html).toContain('<aside aria-label="Rubric and notes"');
+    expect(html).toContain('<aside aria-label="Prompt, rubric and notes"');
     expect(html).toContain('role="alert"');
     expect(html).not.toContain("<main");
   });
@@ -133,8 +136,9 @@ describe("RoomScreen markup", () => {
         timer: { phase_index: 0, running: false, anchor_ms: null, phase_spent_ms: [0, 0], added_ms: [0, 0] },
       }),
     );
-    expect(html).toContain('<button type="button">Start round</button>');
-    expect(html).toContain('<button type="button" disabled="">Start timer</button>');
+    expect(html).toContain('data-testid="timer-primary">Start round</button>');
+    expect(html).not.toContain(">Start timer</button>");
+    expect(html).toMatch(/<button [^>]*disabled=""[^>]*>Next phase<\/button>/);
     expect(html).toContain('data-testid="timer-status">Not started</span>');
     expect(html).not.toContain(">End round</button>");
   });
@@ -152,7 +156,8 @@ describe("RoomScreen markup", () => {
     const html = render(
       controllerWith({ ...base, interview: { ...base.interview, status: "ended", ended_at: 1 } }),
     );
-    expect(html).toContain('The round has ended. <a href="/interviews/9f2c/">Go to the feedback step</a>');
+    expect(html).toContain('The round has ended. <a href="/interviews/9f2c/feedback/">Go to your feedback form</a>');
+    expect(html).toContain('data-testid="timer-status">Ended</span>');
     expect(html).not.toContain(">End round</button>");
   });
 
@@ -174,7 +179,11 @@ describe("RoomScreen markup", () => {
 describe("RoomScreen side panel", () => {
   it("replaces the placeholder with the prompt, rubric and notes", () => {
     const html = render(controllerWith(snapshot()));
-    expect(html).toMatch(/<aside aria-label="Rubric and notes" class="room-side" tabindex="0"><h2 class="room-side__title">Rubric and notes<\/h2>/);
+    expect(html).toContain('<aside aria-label="Prompt, rubric and notes" class="room-side"');
+    // Tabs: the rubric is open for staff, the others wait hidden (still in the page).
+    expect(html).toContain('aria-selected="true" aria-controls="room-panel-rubric"');
+    expect(html).toMatch(/id="room-panel-notes" role="tabpanel"[^>]*hidden=""/);
+    expect(html).toMatch(/id="room-panel-rubric" role="tabpanel"(?![^>]*hidden)[^>]*>/);
     expect(html).not.toContain("The rubric and your private notes appear here.");
     expect(html).toContain('data-testid="prompt-panel"');
     expect(html).toContain('data-testid="rubric-panel"');

@@ -10,13 +10,17 @@ interface TimerPanelProps {
   controller: RoomController;
   timer: TimerOut | null;
   agenda: readonly PhaseOut[];
+  /** The round is over: the status reads "Ended". */
+  ended?: boolean;
 }
 
-export function TimerPanel({ controller, timer, agenda }: TimerPanelProps) {
+export function TimerPanel({ controller, timer, agenda, ended = false }: TimerPanelProps) {
   const { now, announcement } = useTimerTick(controller);
   const view = timer ? safeTimerView(timer, agenda.map((p) => p.minutes), now) : null;
   const level = view ? warningLevel(view.remaining_ms) : "none";
+  // The agenda sits outside the timer's box, so the bar can lay it out on its own line.
   return (
+    <>
     <div className={`room-timer room-timer--${level}`} data-testid="timer" role="group" aria-label="Timer">
       {view && timer ? (
         <>
@@ -24,7 +28,7 @@ export function TimerPanel({ controller, timer, agenda }: TimerPanelProps) {
             <span className="room-sr-only">Current phase: </span>
             <span data-testid="timer-phase">{agenda[view.phase_index]?.name ?? ""}</span>{" "}
             <span className="room-timer__status" data-testid="timer-status">
-              {timerStatusWord(timer)}
+              {timerStatusWord(timer, ended)}
             </span>
           </p>
           <p className="room-timer__clock">
@@ -39,19 +43,23 @@ export function TimerPanel({ controller, timer, agenda }: TimerPanelProps) {
             </span>
           </p>
           <p className="room-timer__total">
-            Total <span data-testid="timer-total">{formatElapsed(view.total_elapsed_ms)}</span> of{" "}
+            <span className="room-sr-only">Total time: </span>
+            <span data-testid="timer-total">{formatElapsed(view.total_elapsed_ms)}</span>
+            <span aria-hidden="true"> / </span>
+            <span className="room-sr-only"> of </span>
             {formatElapsed(view.total_planned_ms)}
           </p>
-          <Agenda agenda={agenda} timer={timer} />
         </>
       ) : (
         <p className="room-timer__empty">{timer ? "The timer does not match the agenda." : "Loading the timer…"}</p>
       )}
-      <SoundToggle announcementId={announcement?.id ?? 0} />
       <p className="room-sr-only" aria-live="polite" data-testid="timer-announcement">
         {announcement?.text ?? ""}
       </p>
     </div>
+    {view && timer ? <Agenda agenda={agenda} timer={timer} /> : null}
+    <SoundToggle announcementId={announcement?.id ?? 0} />
+    </>
   );
 }
 

@@ -8,6 +8,7 @@ describe("readRoomConfig", () => {
         publicId: "abc",
         wsPath: "/ws/interviews/abc/",
         roundUrl: "/interviews/abc/",
+        feedbackUrl: "/interviews/abc/feedback/",
         userId: "7",
         role: "candidate",
       }),
@@ -15,6 +16,7 @@ describe("readRoomConfig", () => {
       publicId: "abc",
       wsPath: "/ws/interviews/abc/",
       roundUrl: "/interviews/abc/",
+      feedbackUrl: "/interviews/abc/feedback/",
       userId: 7,
       role: "candidate",
     });
@@ -30,6 +32,7 @@ describe("readRoomConfig", () => {
       publicId: "x",
       wsPath: "/ws/x/",
       roundUrl: "/interviews/x/",
+      feedbackUrl: "/interviews/x/feedback/",
       userId: null,
       role: null,
     });

@@ -8,6 +8,8 @@ export interface RoomConfig {
   wsPath: string;
   /** The round's page: where everyone goes once the round ends. */
   roundUrl: string;
+  /** This person's feedback form: where the room takes everyone once the round ends. */
+  feedbackUrl: string;
   userId: number | null;
   /** The role the page was rendered for; the snapshot's `me.role` wins once it arrives. */
   role: Role | null;
@@ -26,6 +28,7 @@ export function readRoomConfig(data: Readonly<Record<string, string | undefined>
     publicId,
     wsPath,
     roundUrl: data.roundUrl?.trim() || `/interviews/${publicId}/`,
+    feedbackUrl: data.feedbackUrl?.trim() || `/interviews/${publicId}/feedback/`,
     userId: Number.isFinite(userId) ? userId : null,
     role: ROLES.includes(role) ? (role as Role) : null,
   };

@@ -44,6 +44,10 @@ export interface RoomTransport {
   send(input: CommandInput): string;
   resume(lastSeq: number): boolean;
   reconnectNow(): void;
+  /** Take a pending command out of the outbox without a verdict; null if not pending. */
+  withdraw?(id: string): OutgoingCommand | null;
+  /** Put a withdrawn command back (same id), sent now if the connection is ready. */
+  requeue?(command: OutgoingCommand): void;
   getState(): SocketState;
   subscribe(listener: () => void): () => void;
 }
@@ -92,7 +96,9 @@ export type RubricCommandInput = RubricCommand extends infer C
 /** What became of a command sent with sendTracked(): acked as event `seq`, or refused. */
 export type CommandOutcome =
   | { readonly status: "acked"; readonly seq: number }
-  | { readonly status: "refused"; readonly code: string };
+  | { readonly status: "refused"; readonly code: string }
+  /** Given up after repeated server failures (see MAX_DELIVERY_ATTEMPTS); retry by hand. */
+  | { readonly status: "failed" };
 
 export interface RoomView {
   readonly room: RoomState;
@@ -101,10 +107,33 @@ export interface RoomView {
   readonly error: RoomNotice | null;
   /** Outcomes of the tracked commands, by message id (the most recent few hundred). */
   readonly outcomes: ReadonlyMap<string, CommandOutcome>;
+  /** Commands held back after a server failure, waiting to be tried again. */
+  readonly retrying: ReadonlySet<string>;
 }
 
 /** Tracked outcomes kept; older ones are forgotten. */
 const MAX_OUTCOMES = 300;
+
+/**
+ * How often a command may meet a server failure before it is given up: an `error` with a
+ * transient code, or a connection that died while the command waited for its verdict (a
+ * message that makes the server fail would otherwise be sent again on every reconnect).
+ */
+export const MAX_DELIVERY_ATTEMPTS = 4;
+/** Waits before trying a failed command again: 1 s, 2 s, 4 s… (at most RETRY_CAP_MS). */
+export const RETRY_BASE_MS = 1_000;
+export const RETRY_CAP_MS = 8_000;
+/** Error codes that say "not now" rather than "no": the command is tried again later. */
+export const TRANSIENT_ERROR_CODES: ReadonlySet<string> = new Set([
+  "internal",
+  "server_error",
+  "unavailable",
+  "timeout",
+]);
+
+export function retryDelay(failures: number): number {
+  return Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, failures - 1));
+}
 
 /** Resume answers that still leave a gap before we give up and reconnect. */
 const MAX_RESUME_MISSES = 2;
@@ -153,6 +182,14 @@ export class RoomController {
   private outcomes: ReadonlyMap<string, CommandOutcome> = new Map();
   private view: RoomView;
 
+  /** Commands transmitted on the current connection, or to be when its snapshot comes. */
+  private readonly transmitted = new Set<string>();
+  /** Server failures per pending command. */
+  private readonly failures = new Map<string, number>();
+  /** Commands held back for a later retry, with their timers. */
+  private readonly held = new Map<string, { command: OutgoingCommand; timer: ReturnType<typeof setTimeout> }>();
+  private retrying: ReadonlySet<string> = new Set();
+
   private awaitingSnapshot = true;
   private resumeWaiting = false;
   private resumeMisses = 0;
@@ -182,6 +219,7 @@ export class RoomController {
       connection: this.transport.getState(),
       error: null,
       outcomes: this.outcomes,
+      retrying: this.retrying,
     };
   }
 
@@ -199,6 +237,13 @@ export class RoomController {
   }
 
   stop(): void {
+    // Held commands go back in the outbox, which outlives the connection.
+    for (const [id, { command, timer }] of this.held) {
+      clearTimeout(timer);
+      this.held.delete(id);
+      this.transport.requeue?.(command);
+    }
+    this.retrying = new Set();
     this.transport.stop();
     this.unsubscribeTransport?.();
     this.unsubscribeTransport = null;
@@ -207,7 +252,13 @@ export class RoomController {
   }
 
   send(input: CommandInput): string {
-    return this.transport.send(input);
+    return this.noteSent(this.transport.send(input));
+  }
+
+  /** A command goes out now when the connection is up; otherwise with the next snapshot. */
+  private noteSent(id: string): string {
+    if (this.transport.getState().status === "connected") this.transmitted.add(id);
+    return id;
   }
 
   /**
@@ -216,7 +267,7 @@ export class RoomController {
    */
   sendTracked(input: RubricCommandInput): string {
     // The outbox carries any message with an id; its types only list the room commands.
-    const id = this.transport.send(input as unknown as CommandInput);
+    const id = this.noteSent(this.transport.send(input as unknown as CommandInput));
     this.tracked.add(id);
     return id;
   }
@@ -225,7 +276,7 @@ export class RoomController {
   sendBoardUpdate(elements: readonly BoardElement[]): string {
     // The outbox carries any message with an id; its types only list the room commands.
     const input = { type: "board.update", elements } as unknown as CommandInput;
-    return this.transport.send(input);
+    return this.noteSent(this.transport.send(input));
   }
 
   /** Send a best-effort message (`board.verify`, `cursor`, `viewport`) now, or drop it. */
@@ -282,6 +333,50 @@ export class RoomController {
     this.awaitingSnapshot = true;
     this.resumeWaiting = false;
     this.buffer = [];
+    // Commands sent on the connection that just died got no verdict: count that as a
+    // failure, and hold them back (with backoff) instead of resending them at once.
+    // Board updates are the board's to manage (boardSync resends and reconciles them).
+    for (const item of this.transport.getState().pending) {
+      const { command } = item;
+      if (!this.transmitted.has(command.id) || isBoardUpdate(command)) continue;
+      if (!this.transport.withdraw?.(command.id)) continue;
+      this.failed(command, null);
+    }
+    this.transmitted.clear();
+    this.publish();
+  }
+
+  /**
+   * A command met a server failure: try it again after a backoff, or give it up once it has
+   * failed MAX_DELIVERY_ATTEMPTS times. It is out of the outbox either way.
+   */
+  private failed(command: OutgoingCommand, error: ErrorFrame | null): void {
+    const { id } = command;
+    const count = (this.failures.get(id) ?? 0) + 1;
+    if (count >= MAX_DELIVERY_ATTEMPTS) {
+      this.failures.delete(id);
+      this.recordOutcome(id, { status: "failed" });
+      this.noticeCounter += 1;
+      const what = describeError(
+        { type: "error", id, code: error?.code ?? "internal", message: "the server failed" },
+        command,
+      );
+      this.error = {
+        id: this.noticeCounter,
+        text: `${what} ${count} times; it will not be sent again. Retry it, or copy your text.`,
+      };
+      return;
+    }
+    this.failures.set(id, count);
+    const timer = setTimeout(() => {
+      this.held.delete(id);
+      this.retrying = new Set(this.held.keys());
+      this.transport.requeue?.(command);
+      this.noteSent(id);
+      this.publish();
+    }, retryDelay(count));
+    this.held.set(id, { command, timer });
+    this.retrying = new Set(this.held.keys());
   }
 
   private handleSnapshot(snapshot: Snapshot): void {
@@ -292,6 +387,8 @@ export class RoomController {
     this.awaitingSnapshot = false;
     this.resumeWaiting = false;
     this.resumeMisses = 0;
+    // The socket sends the whole outbox once this returns.
+    for (const item of this.transport.getState().pending) this.transmitted.add(item.command.id);
     if (this.drainBuffer()) this.requestResume();
     this.publish();
   }
@@ -331,6 +428,8 @@ export class RoomController {
   }
 
   private handleAck(ack: Ack): void {
+    this.transmitted.delete(ack.id);
+    this.failures.delete(ack.id);
     if (this.recordOutcome(ack.id, { status: "acked", seq: ack.seq })) this.publish();
   }
 
@@ -348,6 +447,14 @@ export class RoomController {
   }
 
   private handleError(error: ErrorFrame, command: OutgoingCommand | null): void {
+    if (typeof error.id === "string") this.transmitted.delete(error.id);
+    const canRetry = this.transport.requeue !== undefined;
+    if (command && canRetry && !isBoardUpdate(command) && TRANSIENT_ERROR_CODES.has(error.code)) {
+      this.failed(command, error);
+      this.publish();
+      return;
+    }
+    if (typeof error.id === "string") this.failures.delete(error.id);
     this.recordOutcome(error.id, { status: "refused", code: error.code });
     if (isBoardUpdate(command) || ["read_only", "board_full"].includes(error.code)) {
       const update = isBoardUpdate(command) ? command : null;
@@ -402,11 +509,18 @@ export class RoomController {
       view.room === this.room &&
       view.connection === connection &&
       view.error === this.error &&
-      view.outcomes === this.outcomes
+      view.outcomes === this.outcomes &&
+      view.retrying === this.retrying
     ) {
       return;
     }
-    this.view = { room: this.room, connection, error: this.error, outcomes: this.outcomes };
+    this.view = {
+      room: this.room,
+      connection,
+      error: this.error,
+      outcomes: this.outcomes,
+      retrying: this.retrying,
+    };
     for (const listener of [...this.listeners]) listener();
   }
 }

@@ -53,21 +53,26 @@ describe("timerStatusWord", () => {
     expect(timerStatusWord({ ...timer, running: true, anchor_ms: 5 })).toBe("Running");
     expect(timerStatusWord({ ...timer, phase_spent_ms: [3, 0] })).toBe("Paused");
   });
+
+  it("says Ended once the round is over, not Paused", () => {
+    expect(timerStatusWord({ ...timer, phase_spent_ms: [3, 0] }, true)).toBe("Ended");
+    expect(timerStatusWord({ ...timer, running: true, anchor_ms: 5 }, true)).toBe("Ended");
+  });
 });
 
 describe("controlsState", () => {
   it("offers Start round only while scheduled, with timer buttons disabled", () => {
     const state = controlsState({ ...interview, status: "scheduled" }, timer, agenda);
     expect(state).toMatchObject({
-      showStartRound: true, showEndRound: false, timerEnabled: false, toggle: "start",
+      primary: "start-round", showEndRound: false, timerEnabled: false,
       canPrevious: false, canNext: false,
     });
   });
 
-  it("switches between start, pause and resume", () => {
-    expect(controlsState(interview, timer, agenda).toggle).toBe("start");
-    expect(controlsState(interview, { ...timer, running: true, anchor_ms: 1 }, agenda).toggle).toBe("pause");
-    expect(controlsState(interview, { ...timer, phase_spent_ms: [1, 0] }, agenda).toggle).toBe("resume");
+  it("switches the one primary button between start, pause and resume", () => {
+    expect(controlsState(interview, timer, agenda).primary).toBe("start");
+    expect(controlsState(interview, { ...timer, running: true, anchor_ms: 1 }, agenda).primary).toBe("pause");
+    expect(controlsState(interview, { ...timer, phase_spent_ms: [1, 0] }, agenda).primary).toBe("resume");
   });
 
   it("allows moving between phases within the agenda", () => {

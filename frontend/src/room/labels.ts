@@ -25,9 +25,11 @@ export function pendingLabel(count: number): string {
   return count === 1 ? "1 change waiting to be sent" : `${count} changes waiting to be sent`;
 }
 
-export type TimerStatusWord = "Not started" | "Running" | "Paused";
+export type TimerStatusWord = "Not started" | "Running" | "Paused" | "Ended";
 
-export function timerStatusWord(timer: TimerOut): TimerStatusWord {
+/** `ended`: the round is over, whatever the timer's last state was. */
+export function timerStatusWord(timer: TimerOut, ended = false): TimerStatusWord {
+  if (ended) return "Ended";
   if (timer.running) return "Running";
   return timer.phase_spent_ms.some((ms) => ms > 0) ? "Paused" : "Not started";
 }

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type RefObject } from "react";
+import { flushSync } from "react-dom";
 import type { NoteOut } from "../protocol";
 import { formatElapsed } from "../timer/timerMath";
 import { isNoteShortcut, isSubmitNoteKey, NOTE_SHORTCUT } from "./keys";
@@ -15,7 +16,11 @@ interface NotesSectionProps {
   live: boolean;
   ended: boolean;
   tracker: CommandTracker;
+  /** Show the notes (their tab) before the shortcut focuses the box. */
+  reveal?: () => void;
 }
+
+export const NOTE_FAILED_TEXT = "Couldn't save: retry or copy your note.";
 
 /** ISO 8601 duration for a <time> element ("PT12M3S"). */
 function isoDuration(ms: number): string {
@@ -27,23 +32,34 @@ function isoDuration(ms: number): string {
  * Alt+N (Option+N on a Mac) focuses the note box from anywhere. Listening on window in the
  * capture phase runs before the whiteboard's own key handlers, which never see it.
  */
-function useNoteShortcut(input: RefObject<HTMLTextAreaElement | null>): void {
+function useNoteShortcut(input: RefObject<HTMLTextAreaElement | null>, reveal?: () => void): void {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (!isNoteShortcut(event)) return;
-      const box = input.current;
-      if (!box || box.disabled) return;
+      if (!input.current || input.current.disabled) return;
       event.preventDefault();
       event.stopPropagation();
-      box.focus();
+      // Render the notes tab now, so the box can take focus in this same key press.
+      if (reveal) flushSync(reveal);
+      input.current?.focus();
     };
     window.addEventListener("keydown", onKeyDown, true);
     return () => window.removeEventListener("keydown", onKeyDown, true);
-  }, [input]);
+  }, [input, reveal]);
+}
+
+/** Put text on the clipboard; false when the browser refuses (then the text is selected). */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** My private notes: a box to add one, and the list, stamped with round time and phase. */
-export function NotesSection({ notes, live, ended, tracker }: NotesSectionProps) {
+export function NotesSection({ notes, live, ended, tracker, reveal }: NotesSectionProps) {
   const headingId = useId();
   const inputId = useId();
   const hintId = useId();
@@ -52,18 +68,29 @@ export function NotesSection({ notes, live, ended, tracker }: NotesSectionProps)
   const [text, setText] = useState("");
   // Notes sent from this tab whose event has not arrived yet (they wait in the outbox).
   const [sent, setSent] = useState<readonly { id: string; text: string }[]>([]);
-  useNoteShortcut(inputRef);
+  const [copied, setCopied] = useState<string | null>(null);
+  useNoteShortcut(inputRef, reveal);
 
   const waiting = sent
     .map((note) => ({ ...note, state: tracker.state(note.id, "me") }))
     .filter((note) => note.state === "in-flight" || note.state === "refused");
 
+  const keep = (drop: string | null = null) =>
+    waiting.filter((note) => note.id !== drop).map(({ id: noteId, text: noteText }) => ({ id: noteId, text: noteText }));
+
   const submit = () => {
     const body = text.trim();
     if (!live || body === "") return;
     const id = tracker.send({ type: "note.add", text: body });
-    setSent([...waiting.map(({ id: noteId, text: noteText }) => ({ id: noteId, text: noteText })), { id, text: body }]);
+    setSent([...keep(), { id, text: body }]);
     setText("");
+  };
+
+  /** Send a note the server did not save again, as a new message. */
+  const retry = (note: { id: string; text: string }) => {
+    if (!live) return;
+    const id = tracker.send({ type: "note.add", text: note.text });
+    setSent([...keep(note.id), { id, text: note.text }]);
   };
 
   return (
@@ -127,9 +154,35 @@ export function NotesSection({ notes, live, ended, tracker }: NotesSectionProps)
           </li>
         ))}
         {waiting.map((note) => (
-          <li key={note.id} className="rubric-note rubric-note--waiting">
-            <p className="rubric-note__meta">{note.state === "refused" ? "Not saved" : "Sending…"}</p>
+          <li key={note.id} className="rubric-note rubric-note--waiting" data-state={note.state}>
+            <p className="rubric-note__meta" role={note.state === "refused" ? "alert" : undefined}>
+              {note.state === "refused" ? NOTE_FAILED_TEXT : "Sending…"}
+            </p>
             <p className="rubric-note__text">{note.text}</p>
+            {note.state === "refused" ? (
+              <p className="rubric-note__actions">
+                <button type="button" className="button-small" disabled={!live} onClick={() => retry(note)}>
+                  Retry<span className="room-sr-only"> saving this note</span>
+                </button>{" "}
+                <button
+                  type="button"
+                  className="secondary button-small"
+                  onClick={() => {
+                    void copyText(note.text).then((ok) => {
+                      if (ok) setCopied(note.id);
+                      else {
+                        // No clipboard: put the text back in the box, where it can be copied.
+                        setText(note.text);
+                        inputRef.current?.focus();
+                      }
+                    });
+                  }}
+                >
+                  Copy<span className="room-sr-only"> this note</span>
+                </button>{" "}
+                {copied === note.id ? <span role="status">Copied</span> : null}
+              </p>
+            ) : null}
           </li>
         ))}
       </ol>

@@ -67,6 +67,7 @@ function renderPanel(snap: Snapshot) {
     connection: { status: "connected", retryAt: null, pending: [], closedReason: null },
     error: null,
     outcomes: new Map(),
+    retrying: new Set(),
   };
   let next = 0;
   const send = vi.fn<(command: RubricCommandInput) => string>(() => {

@@ -66,6 +66,7 @@ function render(snap: Snapshot | null) {
     connection: { status: "connected", retryAt: null, pending: [], closedReason: null },
     error: null,
     outcomes: new Map(),
+    retrying: new Set(),
   };
   const send = vi.fn(() => "x-1");
   return renderToStaticMarkup(<RubricPanel view={view} send={send} />);

@@ -41,8 +41,10 @@ export function RubricSection(props: RubricSectionProps) {
     if (before === undefined || before === phaseName) return;
     const list = listRef.current;
     const first = list?.querySelector<HTMLElement>('[data-current="true"]');
-    const panel = list?.closest<HTMLElement>(".room-side");
+    const panel = list?.closest<HTMLElement>(".room-tabpanel, .room-side");
     if (!first || !panel || !scrollsItself(panel)) return;
+    // Someone working in the panel (typing a comment, about to pick a score) keeps their place.
+    if (panel.contains(document.activeElement)) return;
     // scrollIntoView also scrolls the page when the panel is partly off screen; put the page
     // back so the header and board stay where the user left them.
     const { scrollX, scrollY } = window;

@@ -18,7 +18,7 @@ export function commandState(
 ): CommandState {
   if (id === null) return "none";
   const outcome = outcomes.get(id);
-  if (outcome?.status === "refused") return "refused";
+  if (outcome?.status === "refused" || outcome?.status === "failed") return "refused";
   if (outcome?.status === "acked") {
     return appliedSeq !== undefined && appliedSeq >= outcome.seq ? "applied" : "in-flight";
   }

@@ -178,6 +178,25 @@ export class RoomSocket {
   }
 
   /**
+   * Take a pending command out of the outbox without a verdict (it is not sent again), for
+   * a caller that holds it back, e.g. to retry it later with backoff. Returns it, or null.
+   */
+  withdraw(id: string): OutgoingCommand | null {
+    const item = this.outbox.settle(id);
+    if (!item) return null;
+    this.update({});
+    return item.command;
+  }
+
+  /** Put a withdrawn command back, with its id (the server deduplicates by id). */
+  requeue(command: OutgoingCommand): void {
+    if (this.outbox.has(command.id)) return;
+    this.outbox.add(command, this.env.now());
+    if (this.synced) this.transmit(command);
+    this.update({});
+  }
+
+  /**
    * Ask for the events after `lastSeq`. Returns false when it cannot be sent now (no ready
    * connection, or a resume is already waiting for its answer).
    */
