@@ -202,3 +202,20 @@ def test_a_scheduled_round_is_edited_cancelled_and_rescheduled_with_calendar_upd
             "Previously: Tuesday 5 March 2030, 09:00 (UTC)"
             in message.get_payload(0).get_payload(decode=True).decode()
         )
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_sign_up_asks_for_a_display_name_and_fits_the_screen(page: Page, live_server_url, size):
+    page.set_viewport_size(SIZES[size])
+    page.goto("/accounts/signup/")
+    page.checks.accessible()
+    expect(page.get_by_role("heading", name="Sign Up")).to_be_visible()
+    name = page.get_by_label("Display name")
+    expect(name).to_be_visible()
+    expect(name).to_have_accessible_description(
+        "Shown to the people you interview with, instead of your email."
+    )
+    # The app's own layout: its header, and nothing wider than the screen.
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the screen"
