@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
 
+from mockroom.interviews import services
 from mockroom.interviews.models import Role
 from tests.interviews.conftest import make_user
 
@@ -65,3 +66,24 @@ def test_site_name_replaces_the_host_in_mails_and_titles(
     assert "Practice Hall" in str(calendar["prodid"])
     page = client.get(reverse("interviews:dashboard")).content.decode()
     assert "<title>Dashboard · Practice Hall</title>" in page
+
+
+def test_pages_show_the_round_time_in_the_viewers_own_zone(client, scheduled_round):
+    """16:00 UTC is 01:00 the next day in Tokyo: labelled Tokyo, never the round's zone."""
+    cole = scheduled_round.candidate
+    cole.time_zone = "Asia/Tokyo"
+    cole.save()
+    client.force_login(cole)
+    interview = scheduled_round.interview
+    page = client.get(reverse("interviews:detail", args=[interview.public_id])).content.decode()
+    assert "Thu 2 May 2030, 01:00 (Asia/Tokyo)" in page
+    issued = services.invitation_create(
+        interview=interview, role=Role.OBSERVER, created_by=scheduled_round.interviewer
+    )
+    kenji = make_user("kenji@example.com", "Kenji")
+    kenji.time_zone = "Asia/Tokyo"
+    kenji.save()
+    client.force_login(kenji)
+    join = client.get(reverse("interviews:join", args=[issued.token])).content.decode()
+    assert "<strong>Ivy</strong> invites you" in join
+    assert "Thu 2 May 2030, 01:00 (Asia/Tokyo)" in join
