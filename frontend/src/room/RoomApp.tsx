@@ -6,7 +6,7 @@ import { BoardArea } from "../whiteboard/BoardArea";
 import { BoardSync } from "../whiteboard/boardSync";
 import { controllerChannel, httpFiles } from "../whiteboard/channel";
 import { installBoardHook } from "../whiteboard/testHook";
-import { roomAnnouncements } from "./announce";
+import { PresenceAnnouncer, roomAnnouncements } from "./announce";
 import { ConnectionStatus } from "./ConnectionStatus";
 import { RoomController, type RubricCommandInput } from "./controller";
 import type { RoomConfig } from "./config";
@@ -80,6 +80,9 @@ function useNarrow(): boolean {
   return useSyncExternalStore(subscribeMedia, isNarrow, () => false);
 }
 
+/** Room changes said within this time of each other are joined into one text. */
+const ANNOUNCE_MERGE_MS = 1_000;
+
 interface Announcement {
   id: number;
   text: string;
@@ -92,15 +95,27 @@ interface Announcement {
 function useAnnouncer(room: RoomState): [Announcement, (text: string) => void] {
   const [said, setSaid] = useState<Announcement>({ id: 0, text: "" });
   const previous = useRef(room);
+  const lastAt = useRef(0);
+  // Changes close together (the round starting, then its timer) are said together: a
+  // screen reader may skip a text replaced before it was read.
   const announce = useCallback((text: string) => {
-    setSaid((last) => ({ id: last.id + 1, text }));
+    const now = Date.now();
+    const recent = now - lastAt.current < ANNOUNCE_MERGE_MS;
+    lastAt.current = now;
+    setSaid((last) => ({ id: last.id + 1, text: recent && last.text ? `${last.text} ${text}` : text }));
   }, []);
+  const [presence] = useState(() => new PresenceAnnouncer());
+  useEffect(() => {
+    presence.listen(announce);
+    return () => presence.stop();
+  }, [presence, announce]);
   useEffect(() => {
     const before = previous.current;
     previous.current = room;
-    const lines = roomAnnouncements(before, room);
-    if (lines.length) announce(lines.join(" "));
-  }, [room, announce]);
+    const { lines, presence: changes } = roomAnnouncements(before, room);
+    const all = [...lines, ...presence.take(changes)];
+    if (all.length) announce(all.join(" "));
+  }, [room, announce, presence]);
   return [said, announce];
 }
 
@@ -115,7 +130,11 @@ export function RoomScreen({ controller, config, board }: RoomScreenProps) {
   const role = room.me?.role ?? config.role ?? "candidate";
   const [gate] = useState(() => new LeaveGate());
   const narrow = useNarrow();
-  const [said, announce] = useAnnouncer(room);
+  const [said] = useAnnouncer(room);
+  // What the controls report (a changed button, moved focus): its own polite region, so it
+  // never overwrites a room change said in the same moment.
+  const [controlSaid, setControlSaid] = useState<Announcement>({ id: 0, text: "" });
+  const announce = useCallback((text: string) => setControlSaid((last) => ({ id: last.id + 1, text })), []);
   const endedRef = useRef<HTMLDivElement>(null);
 
   // The side panel: which tab, open or collapsed (phones start with the board alone), width.
@@ -161,7 +180,7 @@ export function RoomScreen({ controller, config, board }: RoomScreenProps) {
       const first =
         target === "notes"
           ? panel?.querySelector<HTMLElement>("textarea:not(:disabled)")
-          : panel?.querySelector<HTMLElement>("input:not(:disabled)");
+          : panel?.querySelector<HTMLElement>("input[type=radio]:not(:disabled)");
       (first ?? panel)?.focus();
     });
   };
@@ -256,6 +275,15 @@ export function RoomScreen({ controller, config, board }: RoomScreenProps) {
       </div>
       <p className="room-sr-only" role="status" aria-live="polite" data-testid="room-announcer" data-said={said.id}>
         {said.text}
+      </p>
+      <p
+        className="room-sr-only"
+        role="status"
+        aria-live="polite"
+        data-testid="control-announcer"
+        data-said={controlSaid.id}
+      >
+        {controlSaid.text}
       </p>
     </div>
   );
