@@ -251,11 +251,9 @@ class Writer:
                     job.outcome = Outcome(seq=earlier, duplicate=True)
                     continue
             try:
-                applied = self._apply(room, job, event_rows, writes, out, created_db, at)
+                job.outcome = self._apply(room, job, event_rows, writes, out, created_db, at)
             except Refused as error:
                 job.outcome = Outcome(error=error)
-                continue
-            job.outcome = Outcome(seq=applied)
         if event_rows or any(writes.values()):
             self._commit(start_seq, event_rows, writes)
         self.batches += 1
@@ -271,7 +269,7 @@ class Writer:
         out: list[Delivery],
         created_db: Any,
         at: int,
-    ) -> int:
+    ) -> Outcome:
         command = features.fast_command(job.kind)
         if command is None or job.actor is None:
             raise Refused("unknown_type")
@@ -282,7 +280,14 @@ class Writer:
         for sql, rows in result.writes.items():
             writes.setdefault(sql, []).extend(rows)
         if result.event is None:
-            return room.seq  # nothing new: acknowledged at the current seq, as before
+            # Nothing newer than the room has. A resend of a message this process never saw
+            # (committed before it loaded the room) is answered as the duplicate it is.
+            if job.client_msg_id:
+                earlier = _logged_seq(room.interview_id, job.actor.user_id, job.client_msg_id)
+                if earlier is not None:
+                    room.remember(job.actor.user_id, job.client_msg_id, earlier)
+                    return Outcome(seq=earlier, duplicate=True)
+            return Outcome(seq=room.seq)
         kind, payload = result.event
         encoded = orjson.dumps(payload)
         if settings.ROOM_VALIDATE_EVENT_PAYLOADS:
@@ -331,7 +336,7 @@ class Writer:
                 orjson.dumps(frame).decode(),
             )
         )
-        return room.seq
+        return Outcome(seq=room.seq)
 
     def _commit(
         self,

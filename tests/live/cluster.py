@@ -118,23 +118,20 @@ class Cluster:
         self.killed: list[Daphne] = []
         self._numbers = itertools.count(1)
 
-    def start(self) -> Daphne:
-        """Starts a process on a free port; `ready` waits until it listens."""
-        name = f"mockroom-daphne-{next(self._numbers)}"
+    def start(self, server: str = "daphne") -> Daphne:
+        """Starts a process on a free port; `ready` waits until it listens. `server` is
+        "daphne" or "uvicorn" (with the `websockets` implementation, as in production)."""
+        name = f"mockroom-{server}-{next(self._numbers)}"
         port = free_port()
         log = self.workdir / f"{name}.log"
+        if server == "uvicorn":
+            command = ["-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)]
+            command += ["--ws", "websockets", "--log-level", "warning"]
+        else:
+            command = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
         with open(log, "ab") as handle:
             proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "mockroom.asgi:application",
-                ],
+                [sys.executable, *command, "mockroom.asgi:application"],
                 cwd=ROOT,
                 # libpq names every session this process opens, for `RoomLog.sessions`.
                 env={**self.env, "PGAPPNAME": name},

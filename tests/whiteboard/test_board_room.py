@@ -125,8 +125,11 @@ async def test_nobody_edits_after_the_end(room, scheduled_round):
 async def test_a_full_board_refuses_new_elements_without_a_partial_write(
     room, scheduled_round, monkeypatch
 ):
+    from mockroom.whiteboard import room as board_room
     from mockroom.whiteboard import services
 
+    # Both ways in: the runtime's fast path (room.py) and the ORM services (imports).
+    monkeypatch.setattr(board_room, "MAX_BOARD_ELEMENTS", 3)
     monkeypatch.setattr(services, "MAX_BOARD_ELEMENTS", 3)
     cole, _ = await room(scheduled_round.candidate, scheduled_round.interview)
     await command(cole, "board.update", "i1", elements=[rect("r1"), rect("r2")])
