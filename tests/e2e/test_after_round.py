@@ -94,6 +94,8 @@ def make_rounds(live_server, cole_first: bool = False) -> tuple[str, dict]:
 
 def sized(page: Page, size: str) -> Page:
     page.set_viewport_size(SIZES[size])
+    # Charts skip their entry animation, so the points read are where they stay.
+    page.emulate_media(reduced_motion="reduce")
     return page
 
 
@@ -138,6 +140,20 @@ def assert_nothing_overflows(page: Page) -> None:
     for table in widths["tables"]:
         assert table["boxed"], table
         assert table["left"] >= 0 and table["right"] <= widths["window"] + 0.5, table
+
+
+def painted(page: Page, testid: str, x: float, y: float) -> bool:
+    """Whether the chart's canvas has an opaque pixel at (x, y) in CSS pixels."""
+    return page.evaluate(
+        """([testid, x, y]) => {
+            const canvas = document.querySelector(`canvas[data-testid="${testid}"]`);
+            const ratio = canvas.width / canvas.getBoundingClientRect().width;
+            const pixel = canvas.getContext('2d').getImageData(
+              Math.round(x * ratio), Math.round(y * ratio), 1, 1).data;
+            return pixel[3] > 200;
+        }""",
+        [testid, x, y],
+    )
 
 
 def charts_drawn(page: Page) -> list[dict]:
@@ -228,6 +244,10 @@ def test_reports_and_progress_fit_the_screen_with_a_table_for_every_chart(
     assert scores["testid"] == "progress-chart" and scores["type"] == "line"
     top = [p for p in scores["points"] if p["index"] == 1]
     assert top and all(abs(p["y"] - scores["area"]["top"]) < 1 for p in top)
+    # ...and drawn whole: the pixel just inside each point's top edge is painted, where a plot
+    # clipped to its area would leave it blank.
+    for point in top:
+        assert painted(page, "progress-chart", point["x"], point["y"] - point["radius"] + 1.5)
     # Ivy's progress: two rated rounds, four bars each, side by side.
     (ratings,) = page_b.evaluate("() => window.__mockroomCharts()")
     assert ratings["testid"] == "rating-chart" and ratings["type"] == "bar"
