@@ -31,7 +31,7 @@ describe("window.__mockroomCharts", () => {
   });
 
   it("is installed on the target it is given", () => {
-    const target: { __mockroomCharts?: () => unknown[] } = {};
+    const target: Pick<Window, "__mockroomCharts"> = {};
     installChartsHook(() => [fake()], target);
     expect(target.__mockroomCharts?.()).toHaveLength(1);
   });
