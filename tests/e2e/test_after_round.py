@@ -67,7 +67,7 @@ def seat(interview, user):
 first = ended("First {tag}", 2)
 second = ended("Second {tag}", 3)
 keys = [c["key"] for c in first.rubric_snapshot["criteria"]]
-for interview, score in ((first, 3), (second, 4)):
+for interview, score in ((first, 3), (second, 4)) if {ivy_first!r} else ((second, 4),):
     feedback_submit(participant=seat(interview, ivy), data={{
         "scores": {{k: {{"score": score, "comment": ""}} for k in keys}},
         "recommendation": "yes", "strengths": "Clear scoping.",
@@ -85,10 +85,13 @@ print(json.dumps({{"first": first.public_id, "second": second.public_id, "keys":
 """
 
 
-def make_rounds(live_server, cole_first: bool = False) -> tuple[str, dict]:
-    """Two ended rounds; with `cole_first`, Cole has submitted round one too (both released)."""
+def make_rounds(live_server, cole_first: bool = False, ivy_first: bool = True) -> tuple[str, dict]:
+    """Two ended rounds; with `cole_first`, Cole has submitted round one too (both released);
+    without `ivy_first`, Ivy hasn't."""
     tag = f"ar{next(_tags)}"
-    out = live_server.shell(ROUNDS.format(password=PASSWORD, tag=tag, cole_first=cole_first))
+    out = live_server.shell(
+        ROUNDS.format(password=PASSWORD, tag=tag, cole_first=cole_first, ivy_first=ivy_first)
+    )
     return tag, json.loads(out.strip().splitlines()[-1])
 
 
@@ -207,6 +210,42 @@ def test_the_candidate_fills_in_the_form_by_keyboard_alone(page: Page, live_serv
     row = page.get_by_test_id(f"report-row-{skipped}")
     expect(row.locator("td").nth(1)).to_contain_text("Not covered")
     expect(page.get_by_test_id(f"report-row-{keys[0]}").locator("td").nth(1)).to_contain_text("2 ·")
+    page.checks.accessible()
+    assert_nothing_overflows(page)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_interviewer_fills_in_the_form_by_keyboard_alone(page: Page, live_server_url, size):
+    tag, rounds = make_rounds(live_server_url, ivy_first=False)
+    sized(page, size)
+    log_in(page, f"ivy.{tag}@example.com", PASSWORD)
+    page.goto(f"/interviews/{rounds['first']}/feedback/")
+    expect(page.get_by_role("heading", name="Your feedback")).to_be_visible()
+    page.checks.accessible()
+    for key in rounds["keys"]:
+        tab_to(page, f'input[name="score-{key}"]')
+        assert focus_is_visible(page), key
+        page.keyboard.press("Space")  # 1
+        for _ in range(2):
+            page.keyboard.press("ArrowDown")  # 3
+        tab_to(page, f"#comment-{key}")
+        page.keyboard.type(f"Seen in {key}.")
+    tab_to(page, 'input[name="recommendation"]')
+    page.keyboard.press("Space")
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")  # Strong no → Lean no → Lean hire
+    expect(page.get_by_role("radio", name="Lean hire")).to_be_checked()
+    tab_to(page, "#strengths")
+    page.keyboard.type("Scoped the problem before drawing.")
+    tab_to(page, "#improvement-1")
+    page.keyboard.type("Estimate storage growth.")
+    tab_to(page, "button[value=submit]")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Feedback report")).to_be_visible()
+    key = rounds["keys"][0]
+    interviewer_cell = page.get_by_test_id(f"report-row-{key}").locator("td").first
+    expect(interviewer_cell).to_contain_text("3 ·")
+    expect(interviewer_cell).to_contain_text(f"Seen in {key}.")
     page.checks.accessible()
     assert_nothing_overflows(page)
 
