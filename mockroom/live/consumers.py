@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import deque
@@ -11,7 +12,10 @@ from typing import Any
 import orjson
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer, AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.sessions import InstanceSessionWrapper
 from django.conf import settings
 from pydantic import ValidationError
 
@@ -94,6 +98,42 @@ class RoomConsumer(AsyncWebsocketConsumer):
     noticed (the outbox fills) and dropped, instead of growing the server's memory."""
 
     groups_joined: list[str]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Channels' own loop (`await_many_dispatch`) waits on a fresh pair of tasks for every
+        message, a cost on every frame. Here one loop reads the socket and, once the socket is
+        accepted, a second task reads the channel layer (what other processes, HTTP requests
+        and the task worker send). The layer's handlers only queue frames, so the two never
+        need to wait for each other."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        # The room never changes the session, so its frames skip the session middleware's
+        # save-on-send check (a lazy-object lookup and two calls for every frame).
+        owner = getattr(send, "__self__", None)
+        self.base_send = owner.real_send if isinstance(owner, InstanceSessionWrapper) else send
+        layer_task: asyncio.Task[None] | None = None
+        try:
+            while True:
+                message = await receive()
+                await self.dispatch(message)
+                if layer_task is None and message["type"] == "websocket.connect":
+                    layer_task = asyncio.get_running_loop().create_task(self._read_layer())
+        except StopConsumer:
+            pass
+        finally:
+            if layer_task is not None:
+                layer_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, StopConsumer):
+                    await layer_task
+
+    async def _read_layer(self) -> None:
+        while True:
+            message = await self.channel_layer.receive(self.channel_name)
+            try:
+                await self.dispatch(message)
+            except Exception:  # one bad layer message must not end the socket's reading
+                log.exception("room socket: channel-layer message failed")
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch awaits `aclose_old_connections()` before every handler: a hop
