@@ -154,6 +154,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         self.closing = False
         self.joined_runtime = False
         self.sender: asyncio.Task[None] | None = None
+        self.wakeup: asyncio.Future[None] | None = None
         self.outbox: deque[str | int] = deque()
         self.replies: deque[ReplySlot] = deque()
         self.seen: set[int] = set()
@@ -287,7 +288,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         them."""
         self.closing = False
         self.outbox = deque()
-        self.wakeup: asyncio.Future[None] | None = None
+        self.wakeup = None
         self.sender = asyncio.get_running_loop().create_task(self._drain())
 
     def _wake(self) -> None:
