@@ -24,7 +24,44 @@ def json_problem(value: Any, *, max_depth: int = MAX_JSON_DEPTH) -> str | None:
     """Why `value` (as parsed from JSON) may not be kept, or None when it may.
 
     The answer names where the problem is, as a dotted path, for the client's error message.
+    Every frame of every room passes here, so the usual answer (none) comes from a walk that
+    builds no paths; only a value that fails is walked again to say where.
     """
+    if _within_bounds(value, max_depth):
+        return None
+    return _locate_problem(value, max_depth)
+
+
+def _within_bounds(value: Any, max_depth: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item, depth = pop()
+        kind = type(item)
+        if kind is str:
+            if len(item) > MAX_STRING_LENGTH or "\x00" in item:
+                return False
+        elif kind is dict:
+            if depth > max_depth:
+                return False
+            for key, child in item.items():
+                if type(key) is not str or len(key) > MAX_KEY_LENGTH or "\x00" in key:
+                    return False
+                push((child, depth + 1))
+        elif kind is int or kind is float:
+            if not -MAX_SAFE_INTEGER <= item <= MAX_SAFE_INTEGER:
+                return False
+        elif kind is list:
+            if depth > max_depth:
+                return False
+            for child in item:
+                push((child, depth + 1))
+        elif kind is not bool and item is not None:
+            return False
+    return True
+
+
+def _locate_problem(value: Any, max_depth: int) -> str | None:
     stack: list[tuple[Any, int, str]] = [(value, 1, "")]
     while stack:
         item, depth, path = stack.pop()

@@ -1,8 +1,17 @@
 """The pure bounds on client JSON: depth, integers, strings, NUL characters."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mockroom.live.bounds import MAX_JSON_DEPTH, MAX_SAFE_INTEGER, MAX_STRING_LENGTH, json_problem
+from mockroom.live.bounds import (
+    MAX_JSON_DEPTH,
+    MAX_SAFE_INTEGER,
+    MAX_STRING_LENGTH,
+    _locate_problem,
+    _within_bounds,
+    json_problem,
+)
 
 
 def nested(depth: int) -> dict:
@@ -48,3 +57,30 @@ def test_ordinary_values_pass():
         "text": "x" * MAX_STRING_LENGTH,
     }
     assert json_problem(element) is None
+
+
+# The quick walk (no paths) and the one that says where must agree on every value.
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**60), max_value=2**60),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(alphabet=st.sampled_from("ab\x00é"), max_size=4),
+    st.just("x" * (MAX_STRING_LENGTH + 1)),
+)
+_json = st.recursive(
+    _scalars,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.text(alphabet=st.sampled_from("k\x00"), max_size=3), children, max_size=3
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_json, max_depth=st.integers(min_value=1, max_value=5))
+def test_the_quick_walk_and_the_walk_that_says_where_agree(value, max_depth):
+    assert _within_bounds(value, max_depth) == (_locate_problem(value, max_depth) is None)
