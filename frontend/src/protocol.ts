@@ -681,7 +681,8 @@ export const ERROR_CODES = {
   "read_only": "The board is read-only for you.",
   "board_full": "A board holds at most 20000 elements.",
   "too_many_connections": "You have too many connections open in this room; close one.",
-  "reconnecting_too_fast": "You are reconnecting too often; wait a moment."
+  "reconnecting_too_fast": "You are reconnecting too often; wait a moment.",
+  "unavailable": "The room could not save this just now; nothing changed. Send it again."
 } as const;
 
 export const CLOSE_CODES: Record<number, string> = {
@@ -689,6 +690,7 @@ export const CLOSE_CODES: Record<number, string> = {
   "4002": "The account changed (for example its password): reconnect; a session that is no longer valid is then refused with 4401.",
   "4003": "Not a participant of this round.",
   "4008": "Repeated abuse (rate limit or oversized frames).",
+  "4011": "You stopped reading and frames piled up: reconnect and resume from your last seq.",
   "4029": "Too many connections, or reconnecting too often: retry later.",
   "4401": "No session: log in first."
 };

@@ -893,6 +893,7 @@ ERROR_CODES = {
     "board_full": f"A board holds at most {MAX_BOARD_ELEMENTS} elements.",
     "too_many_connections": "You have too many connections open in this room; close one.",
     "reconnecting_too_fast": "You are reconnecting too often; wait a moment.",
+    "unavailable": "The room could not save this just now; nothing changed. Send it again.",
 }
 
 
@@ -992,6 +993,7 @@ CLOSE_CODES = {
     "no longer valid is then refused with 4401.",
     4003: "Not a participant of this round.",
     4008: "Repeated abuse (rate limit or oversized frames).",
+    4011: "You stopped reading and frames piled up: reconnect and resume from your last seq.",
     4029: "Too many connections, or reconnecting too often: retry later.",
     4401: "No session: log in first.",
 }
