@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from mockroom.core.clock import now, to_millis
@@ -130,7 +131,7 @@ def report_context(participant: Participant) -> dict[str, Any]:
         "title": "Planned and actual minutes per phase",
         "labels": [t["name"] for t in times],
         "min": 0,
-        "max": max([max(t["planned_min"], t["actual_min"]) for t in times] or [1]) + 1,
+        "max": math.ceil(max([max(t["planned_min"], t["actual_min"]) for t in times] or [1])) + 1,
         "format": "minutes",
         "datasets": [
             {"label": "Planned", "data": [t["planned_min"] for t in times]},

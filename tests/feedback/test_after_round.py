@@ -218,6 +218,7 @@ def test_planned_and_actual_use_one_time_format(client, ended_round):
         assert ONE_FORMAT.match(planned) and ONE_FORMAT.match(actual), (planned, actual)
     chart = json.loads(page.by_id("time-chart-data").text)
     assert chart["format"] == "minutes"  # the chart's tooltips write durations the same way
+    assert chart["max"] == 18  # whole minutes above the longest bar (16 min 0.5 s), not 17.008
     actual = next(d for d in chart["datasets"] if d["label"] == "Actual")["data"]
     assert value_text(actual[0], "minutes") == "4 min 32 s"
 
@@ -226,6 +227,7 @@ def test_planned_and_actual_use_one_time_format(client, ended_round):
 
 
 def assert_charts_have_tables_and_tables_scroll(page):
+    assert "{#" not in page.text and "{%" not in page.text  # no template text leaks out
     canvases = page.find_all("canvas")
     assert canvases
     for canvas in canvases:

@@ -219,3 +219,13 @@ describe("a point at the maximum or a single round", () => {
     expect((many.options?.scales as Record<string, Record<string, unknown>>).x?.offset).toBe(false);
   });
 });
+
+describe("a phone-width box", () => {
+  it("draws bar and line charts square there, and leaves Chart.js's 2:1 elsewhere", () => {
+    for (const type of ["bar", "line"] as const) {
+      expect(chartConfig(spec({ type }), palette, { narrow: true }).options?.aspectRatio).toBe(1);
+      expect(chartConfig(spec({ type }), palette).options).not.toHaveProperty("aspectRatio");
+    }
+    expect(chartConfig(spec({ type: "radar" }), palette).options?.aspectRatio).toBe(1);
+  });
+});

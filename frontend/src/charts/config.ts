@@ -64,7 +64,12 @@ export interface Palette {
 export interface ChartOptionsInput {
   /** false for prefers-reduced-motion and for print. Default true. */
   animate?: boolean;
+  /** A phone-width box: draw square, so the legend leaves room for the plot. */
+  narrow?: boolean;
 }
+
+/** Below this width (CSS px) a chart counts as narrow. */
+export const NARROW_WIDTH = 560;
 
 export type ChartSpecConfig =
   | ChartConfiguration<"radar", (number | null)[], string>
@@ -187,6 +192,8 @@ export function chartConfig(spec: ChartSpec, palette: Palette, input: ChartOptio
   };
   const common = {
     responsive: true,
+    // Chart.js's defaults: 2 for bar and line, 1 for radar. A narrow box draws them square.
+    ...(input.narrow || spec.type === "radar" ? { aspectRatio: 1 } : {}),
     color: palette.text,
     borderColor: palette.grid,
     ...(animation === false ? { animation } : {}),

@@ -18,7 +18,15 @@ import {
   Title,
   Tooltip,
 } from "chart.js";
-import { chartConfig, countPoints, FALLBACK_PALETTE, parseSpec, type ChartSpec, type Palette } from "./config.ts";
+import {
+  chartConfig,
+  countPoints,
+  FALLBACK_PALETTE,
+  NARROW_WIDTH,
+  parseSpec,
+  type ChartSpec,
+  type Palette,
+} from "./config.ts";
 import { installChartsHook, type ChartLike } from "./testHook.ts";
 
 Chart.register(
@@ -40,6 +48,7 @@ Chart.register(
 interface Rendered {
   chart: Chart;
   spec: ChartSpec;
+  narrow: boolean;
 }
 
 const rendered: Rendered[] = [];
@@ -99,8 +108,9 @@ function renderCanvas(canvas: HTMLElement, palette: Palette): void {
       canvas.dataset.rendered = "error";
       return;
     }
-    const chart = new Chart(canvas, chartConfig(spec, palette, { animate: animate() }));
-    rendered.push({ chart, spec });
+    const narrow = (canvas.parentElement?.clientWidth ?? Infinity) < NARROW_WIDTH;
+    const chart = new Chart(canvas, chartConfig(spec, palette, { animate: animate(), narrow }));
+    rendered.push({ chart, spec, narrow });
     canvas.dataset.points = String(countPoints(spec));
     canvas.dataset.chartType = spec.type;
     canvas.dataset.rendered = "true";
@@ -113,9 +123,9 @@ function renderCanvas(canvas: HTMLElement, palette: Palette): void {
 /** Re-apply colours/animation (colour-scheme or motion preference changed, print). */
 function refreshAll(resize: boolean): void {
   const palette = readPalette();
-  for (const { chart, spec } of rendered) {
+  for (const { chart, spec, narrow } of rendered) {
     try {
-      const cfg = chartConfig(spec, palette, { animate: animate() });
+      const cfg = chartConfig(spec, palette, { animate: animate(), narrow });
       chart.options = cfg.options ?? {};
       if (resize) chart.resize();
       chart.update("none");
