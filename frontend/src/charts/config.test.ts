@@ -229,3 +229,17 @@ describe("a phone-width box", () => {
     expect(chartConfig(spec({ type: "radar" }), palette).options?.aspectRatio).toBe(1);
   });
 });
+
+describe("value axis", () => {
+  it("shows whole numbers for scores and ratings, any value for minutes", () => {
+    for (const type of ["bar", "line"] as const) {
+      const scores = chartConfig(spec({ type }), palette).options?.scales as Record<string, Record<string, unknown>>;
+      expect(scores.y?.ticks).toMatchObject({ precision: 0 });
+      const minutes = chartConfig(spec({ type, format: "minutes" }), palette).options?.scales as Record<
+        string,
+        Record<string, unknown>
+      >;
+      expect(minutes.y?.ticks).not.toHaveProperty("precision");
+    }
+  });
+});

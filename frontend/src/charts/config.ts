@@ -202,6 +202,8 @@ export function chartConfig(spec: ChartSpec, palette: Palette, input: ChartOptio
     layout: { padding: { top: TOP_PADDING } },
   };
   const ticks = { color: palette.text };
+  // Scores and ratings are whole numbers: no 2.5 on their axis. Minutes may be fractional.
+  const valueTicks = format === "minutes" ? ticks : { ...ticks, precision: 0 };
   const grid = { color: palette.grid };
 
   switch (spec.type) {
@@ -257,7 +259,7 @@ export function chartConfig(spec: ChartSpec, palette: Palette, input: ChartOptio
           ...common,
           scales: {
             x: { ticks, grid },
-            y: { min: spec.min, max: spec.max, ticks, grid },
+            y: { min: spec.min, max: spec.max, ticks: valueTicks, grid },
           },
         },
       };
@@ -288,7 +290,7 @@ export function chartConfig(spec: ChartSpec, palette: Palette, input: ChartOptio
           scales: {
             // With one round there is one x position: centre it instead of the left edge.
             x: { ticks, grid, offset: labels.length < 2 },
-            y: { min: spec.min, max: spec.max, ticks, grid },
+            y: { min: spec.min, max: spec.max, ticks: valueTicks, grid },
           },
         },
       };
