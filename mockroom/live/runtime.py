@@ -53,8 +53,6 @@ PROCESS_ID = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
 MAX_BATCH = 512
 #: How many message ids per room the cache remembers to answer resends without a query.
 APPLIED_IDS_KEPT = 4096
-#: How often a command that lost the seq race is retried before the sender is told so.
-CONFLICT_RETRIES = 5
 
 
 class Refused(Exception):
@@ -364,25 +362,30 @@ class Writer:
                 cursor.executemany(sql.insert_event, event_rows)
 
     def _careful(self, job: Job, deliveries: list[Delivery]) -> None:
-        """One command in its own transaction, its id checked against the log first."""
-        for _attempt in range(CONFLICT_RETRIES):
-            room = self._room(job)
-            if job.client_msg_id and job.actor is not None:
-                earlier = _logged_seq(job.interview_id, job.actor.user_id, job.client_msg_id)
-                if earlier is not None:
-                    room.remember(job.actor.user_id, job.client_msg_id, earlier)
-                    job.outcome = Outcome(seq=earlier, duplicate=True)
-                    return
-            job.outcome = None
-            try:
-                deliveries.extend(self._group_commit([job]))
-                return
-            except (_Conflict, IntegrityError):
+        """One command in its own transaction, the room's state row locked first and the room
+        loaded again under that lock, so no other writer can move its seq before the commit
+        (on SQLite the transaction holds the database's write lock from its start); its
+        message id is checked against the log before anything is applied."""
+        try:
+            self._ensure_connection()
+            with transaction.atomic():
+                _lock_state_row(job.interview_id)
                 deliveries.extend(self._reload(job.interview_id))
-            except DatabaseError as error:
-                self._database_failed(error, [job])
-                return
-        job.outcome = Outcome(error=Refused("conflict", "The room is busy; send it again."))
+                room = self._room(job)
+                if job.client_msg_id and job.actor is not None:
+                    earlier = _logged_seq(job.interview_id, job.actor.user_id, job.client_msg_id)
+                    if earlier is not None:
+                        room.remember(job.actor.user_id, job.client_msg_id, earlier)
+                        job.outcome = Outcome(seq=earlier, duplicate=True)
+                        return
+                job.outcome = None
+                deliveries.extend(self._group_commit([job]))
+        except (_Conflict, IntegrityError) as error:  # not expected under the lock
+            log.warning("room writer: command refused after a conflict: %s", error)
+            self.rooms.pop(job.interview_id, None)
+            job.outcome = Outcome(error=Refused("conflict", "The room is busy; send it again."))
+        except DatabaseError as error:
+            self._database_failed(error, [job])
 
     def _answer(self, job: Job, answer: Callable[..., dict[str, Any]]) -> None:
         """A read-only request answered from the room's live state (e.g. `board.verify`)."""
@@ -522,6 +525,16 @@ def _sql() -> _Statements:
 def json_param() -> str:
     """The placeholder for a JSON text parameter in this database's SQL."""
     return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+
+
+def _lock_state_row(interview_id: int) -> None:
+    """Lock the room's state row for this transaction (created first if the room has none)."""
+    from .models import RoomState
+
+    locked = RoomState.objects.select_for_update().filter(interview_id=interview_id)
+    if not list(locked.values_list("pk", flat=True)):
+        RoomState.objects.get_or_create(interview_id=interview_id)
+        list(locked.values_list("pk", flat=True))
 
 
 def _logged_seq(interview_id: int, user_id: int, client_msg_id: str) -> int | None:
