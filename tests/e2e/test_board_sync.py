@@ -118,13 +118,13 @@ def test_observers_cannot_edit_and_nobody_can_after_the_end(
 
     interviewer.checks.accessible()
     interviewer.get_by_role("button", name="Start round").click()
-    interviewer.once("dialog", lambda dialog: dialog.accept())
     interviewer.get_by_role("button", name="End round").click()
-    interviewer.wait_for_url(f"**/interviews/{public_id}/", timeout=15_000)
+    interviewer.get_by_role("dialog").get_by_role("button", name="End round now").click()
+    interviewer.wait_for_url(f"**/interviews/{public_id}/feedback/", timeout=15_000)
     interviewer.checks.accessible()
-    # Everyone is taken out of the room to the round page.
-    observer.wait_for_url(f"**/interviews/{public_id}/", timeout=15_000)
-    expect(observer.get_by_text("This round has ended")).to_be_visible()
+    # Everyone is taken out of the room, to their feedback form.
+    observer.wait_for_url(f"**/interviews/{public_id}/feedback/", timeout=15_000)
+    expect(observer.get_by_role("heading", name="Your feedback")).to_be_visible()
     observer.checks.accessible()
     interviewer.goto(f"/interviews/{public_id}/room/")
     interviewer.locator(".excalidraw canvas.interactive").wait_for()

@@ -48,6 +48,7 @@ def test_laptop_room_fills_the_screen_and_the_round_runs_from_it(
 
     # Laptop: the board takes at least 70 % of the height; nothing scrolls the page.
     assert_fills_the_screen(interviewer, LAPTOP, 0.70)
+    board_top = board_box(interviewer)["y"]
     interviewer.checks.accessible()
 
     # One button starts the round and its first phase.
@@ -67,6 +68,8 @@ def test_laptop_room_fills_the_screen_and_the_round_runs_from_it(
     note.fill("Asked about scale first")
     note.press("Enter")
     expect(interviewer.get_by_test_id("notes-list")).to_contain_text("Asked about scale first")
+    # Statuses that come and go in the bar ("1 change waiting…") never move the board.
+    assert board_box(interviewer)["y"] == board_top
     interviewer.get_by_role("tab", name="Rubric").click()
     expect(note).to_be_hidden()
     interviewer.keyboard.press("Alt+KeyN")  # ...or one shortcut, from anywhere
@@ -102,6 +105,15 @@ def test_laptop_room_fills_the_screen_and_the_round_runs_from_it(
     candidate.checks.accessible()
     candidate.get_by_role("tab", name="Prompt").click()  # the open tab closes its sheet
     expect(prompt).to_be_hidden()
+
+    # The interviewer's room on a phone: the controls stay reachable, axe stays clean.
+    interviewer.set_viewport_size(PHONE)
+    expect(interviewer.locator(".room")).to_have_attribute("data-layout", "phone")
+    assert not interviewer.evaluate(PAGE_SCROLLS)
+    expect(interviewer.get_by_role("button", name="End round")).to_be_attached()
+    interviewer.checks.accessible()
+    interviewer.set_viewport_size(LAPTOP)
+    expect(interviewer.locator(".room")).to_have_attribute("data-layout", "laptop")
 
     # Ending the round: an in-page dialog, then each person lands on their feedback form.
     interviewer.on("dialog", lambda dialog: pytest.fail(f"browser dialog: {dialog.message}"))

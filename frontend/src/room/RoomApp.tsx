@@ -17,6 +17,7 @@ import { clampSide, NARROW_QUERY, SIDE_DEFAULT_PX, SIDE_MAX_PX, SIDE_MIN_PX, sid
 import { LeaveGate } from "./leaveGate";
 import { PresenceList } from "./PresenceList";
 import type { RoomState } from "./store";
+import { newTabId, withTabId } from "./tabId";
 import { TimerPanel } from "./TimerPanel";
 import { WireTap } from "./wire";
 
@@ -29,7 +30,8 @@ interface Room {
 }
 
 function createRoom(config: RoomConfig): Room {
-  const url = socketUrl(window.location, config.wsPath);
+  // Reconnects of this page share its tab id (see tabId.ts).
+  const url = withTabId(socketUrl(window.location, config.wsPath), newTabId());
   const wire = new WireTap();
   const controller = new RoomController(
     (handlers) => new RoomSocket(url, handlers, { createWebSocket: wire.createWebSocket }),

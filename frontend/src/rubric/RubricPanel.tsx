@@ -48,8 +48,13 @@ export function RubricPanel({ view, send, tabs }: RubricPanelProps) {
   const live = room.interview?.status === "live" && room.ended === "no";
   const ended = room.interview?.status === "ended" || room.ended !== "no";
   const phaseName = currentPhaseName(room.agenda, room.timer);
-  // The candidate's parts hold nothing to focus: the panel itself takes focus to scroll.
-  const focusable = role === "candidate";
+  // A panel with nothing to focus takes focus itself, so it can be scrolled by keyboard:
+  // the candidate's, and staff's before the round (scores and notes open when it starts).
+  const focusable = (tab: PanelTab) => {
+    if (role === "candidate") return true;
+    if (tab === "prompt") return false; // staff always have the hints' <summary>
+    return !live;
+  };
 
   const part = (tab: PanelTab, content: ReactNode) =>
     tabs ? (
@@ -60,7 +65,7 @@ export function RubricPanel({ view, send, tabs }: RubricPanelProps) {
         aria-labelledby={tabId(tab)}
         className="room-tabpanel"
         hidden={!tabs.open || tabs.active !== tab}
-        tabIndex={focusable ? 0 : -1}
+        tabIndex={focusable(tab) ? 0 : -1}
       >
         {content}
       </div>
