@@ -8,6 +8,7 @@ ids (`c-7-l-0-anchor`, see templates/rubrics/edit.html)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +62,7 @@ def _where(loc: tuple[Any, ...]) -> tuple[str, str, str]:
     return f"c-{index}-{field}", place, field
 
 
-def _problem(item: dict[str, Any], field: str) -> str:
+def _problem(item: Mapping[str, Any], field: str) -> str:
     """What is wrong, as a phrase after the field's name ("is empty")."""
     kind = item["type"]
     ctx = item.get("ctx") or {}
