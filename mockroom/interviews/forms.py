@@ -130,8 +130,10 @@ class RoundForm(forms.Form):
             if untouched:
                 data["agenda"] = agenda_text(template_phases(template))
                 data["agenda_source"] = template
-        if kind in kinds:
-            data["defaults_kind"] = kind
+        # The hidden fields only ever hold what this rule put there.
+        data["defaults_kind"] = kind if kind in kinds else ""
+        if data.get("agenda_source", "") not in AGENDA_TEMPLATES:
+            data["agenda_source"] = ""
         self.defaults_changed = any(data.get(name, "") != old for name, old in before.items())
         return data
 

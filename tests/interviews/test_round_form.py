@@ -157,3 +157,14 @@ def test_the_page_script_is_our_own_file_and_no_inline_script(client, ivy):
     assert 'id="round-defaults" type="application/json"' in body
     scripts = re.findall(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", body)
     assert scripts == []
+
+
+@pytest.mark.parametrize("junk", ["\x00", "x" * 5000, "coding\x00", "<script>"])
+def test_forged_hidden_fields_are_ignored_not_a_server_error(client, ivy, junk):
+    client.force_login(ivy)
+    fields = {**fresh_form(client), "defaults_kind": junk, "agenda_source": junk}
+    response = client.post(reverse("interviews:create"), fields)
+    assert response.status_code == 302
+    assert [p.name for p in Interview.objects.get().phases] == [
+        p.name for p in template_phases("coding")
+    ]
