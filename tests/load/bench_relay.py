@@ -4,6 +4,8 @@
     .venv/bin/python tests/load/bench_relay.py --server daphne,uvicorn --bisect 1:24 \\
         --raw daphne,uvicorn,granian,asyncio --raw-bisect 100:1200 --json var/relay.json
     .venv/bin/python tests/load/bench_relay.py --rooms 2,4,6 --layer redis
+    make bench-cluster    # the cluster figure: PostgreSQL + Redis + 2 uvicorn workers, one core
+    .venv/bin/python tests/load/bench_relay.py --server uvicorn --cluster 2 --rooms 10,20
 
 Workload W1 (docs: /work/shared/design.md, "Performance budget"), per room: the candidate
 sends 10 `board.update`/s (one ~400-byte rectangle, growing version, message id
@@ -14,11 +16,26 @@ What runs (each step gets a fresh server; the app also a fresh copy of the datab
 - the app: mockroom.asgi:application on a temporary SQLite database (WAL) under each
   `--server` (daphne, uvicorn with uvloop/httptools/websockets, granian's ASGI interface
   with one worker), plus its own redis-server when `--layer redis|pubsub`;
+- the app as a cluster, `--cluster N` (N defaults to 2): N workers of each `--server`, each
+  on its own port, a redis-server (`--layer redis` unless `--layer pubsub`; the in-memory
+  layer cannot cross processes) and one PostgreSQL server for the whole run (a throwaway
+  data directory on a free port; PostgreSQL's durable defaults, fsync and synchronous
+  commit on; tests/load/cluster.py). Rounds are set up once in a template database and
+  each step runs on its own copy of it (CREATE DATABASE ... TEMPLATE), dropped after the
+  step. Rooms are split across workers by the round id, standing in for nginx's `hash
+  $round consistent`: crc32(public_id) mod N picks a room's worker (nginx places workers on
+  a ring instead, which matters only when workers come and go), and the generator connects
+  both of the room's sockets to that worker's port (rooms per worker are printed after the
+  room count). The
+  target reads `app/<server>/cluster<N>` (`.../cluster<N>/pubsub` with that layer); server
+  CPU is summed over every worker, Redis and PostgreSQL (each with its children: the
+  backends). Ratios are still to the raw relay, which is one process;
 - the floors, `--raw`: the same relay logic with nothing of ours in it, under the same
   servers (tests/load/raw_asgi_relay.py) and as plain asyncio + `websockets` with no ASGI
   (tests/load/raw_relay.py, "asyncio").
-The server side runs on core 0 (`taskset -c 0`, every process and thread of it); the load
-generator on core 1: Node with `ws` (tests/load/node/, `npm ci` there on first use) unless
+The server side runs on core 0 (`taskset -c 0`, every process and thread of it, the
+cluster's workers, Redis and PostgreSQL alike); the load generator on core 1: Node with
+`ws` (tests/load/node/, `npm ci` there on first use) unless
 `--generator python` (tests/load/relay_generator.py, which saturates its core at ~320 rooms).
 
 Per step: warm-up, measurement window, then grace for late deliveries. Printed per step:
@@ -46,6 +63,7 @@ LOW or HIGH is probed only if the answer lands there).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -64,6 +82,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.load.cluster import PRISTINE, Postgres, postgres, split, worker_of  # noqa: E402
 from tests.load.relay_generator import process_tree  # noqa: E402
 from tests.services import free_port, stop, wait_for_port  # noqa: E402
 
@@ -148,7 +167,7 @@ print(json.dumps(out))
 # --- Orchestrator -------------------------------------------------------------------------
 
 
-def base_env(db_path: Path) -> dict[str, str]:
+def base_env(database_url: str, media_root: Path) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -156,8 +175,8 @@ def base_env(db_path: Path) -> dict[str, str]:
     }
     env.update(
         DJANGO_SETTINGS_MODULE="mockroom.settings.test",
-        DATABASE_URL=f"sqlite:///{db_path}",
-        MEDIA_ROOT=str(db_path.parent / "media"),  # else each process leaves a temp folder
+        DATABASE_URL=database_url,
+        MEDIA_ROOT=str(media_root),  # else each process leaves a temp folder
         PYTHONUNBUFFERED="1",
         # The test settings check every event's payload against its model; production
         # doesn't, and neither does the hot path measured here.
@@ -166,9 +185,10 @@ def base_env(db_path: Path) -> dict[str, str]:
     return env
 
 
-def setup_database(tmp: Path, count: int) -> tuple[Path, list[dict]]:
-    db = tmp / "pristine.sqlite3"
-    env = base_env(db)
+def setup_database(tmp: Path, count: int, database_url: str | None = None) -> list[dict]:
+    """Migrate and create `count` started rounds, on tmp/pristine.sqlite3 unless given a
+    database (the cluster's PostgreSQL template)."""
+    env = base_env(database_url or f"sqlite:///{tmp / 'pristine.sqlite3'}", tmp / "media")
     started = time.perf_counter()
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     made = subprocess.run(
@@ -185,7 +205,7 @@ def setup_database(tmp: Path, count: int) -> tuple[Path, list[dict]]:
         f"in {time.perf_counter() - started:.1f} s",
         flush=True,
     )
-    return db, rooms
+    return rooms
 
 
 def fresh_copy(pristine: Path, tmp: Path, label: str) -> Path:
@@ -299,9 +319,13 @@ def server_command(server: str, app: str, port: int, *, django: bool) -> list[st
     raise ValueError(server)
 
 
-def start_app(tmp: Path, db: Path, server: str, layer: str, label: str) -> tuple[Servers, int]:
+def start_app(
+    tmp: Path, database_url: str, server: str, layer: str, label: str, *, workers: int = 1
+) -> tuple[Servers, list[int]]:
+    """The app under `server` (`workers` processes of it, each on its own port, for the
+    cluster), its redis-server if the layer needs one; returns the servers and the ports."""
     servers = Servers()
-    env = base_env(db)
+    env = base_env(database_url, tmp / "media")
     env.update(ROOM_RATE_PER_SECOND="100", ROOM_BURST="200")
     if LAYERS[layer]:
         redis_port = free_port()
@@ -317,21 +341,28 @@ def start_app(tmp: Path, db: Path, server: str, layer: str, label: str) -> tuple
         env.update(
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0", CHANNEL_LAYER_BACKEND=LAYERS[layer]
         )
-    port = free_port()
-    proc = servers.start(
-        server,
-        server_command(server, "mockroom.asgi:application", port, django=True),
-        tmp / f"{label}-{server}.log",
-        cwd=ROOT,
-        env=env,
-    )
+    started = []
+    for worker in range(workers):
+        name = server if workers == 1 else f"{server}-{worker}"
+        port = free_port()
+        while port in (taken for taken, _ in started):  # not bound yet by the one before
+            port = free_port()
+        proc = servers.start(
+            name,
+            server_command(server, "mockroom.asgi:application", port, django=True),
+            tmp / f"{label}-{name}.log",
+            cwd=ROOT,
+            env=env,
+        )
+        started.append((port, proc))
     try:
-        wait_for_port(port, proc=proc, timeout=60)
+        for port, proc in started:
+            wait_for_port(port, proc=proc, timeout=60)
     except Exception:
         servers.stop()
         print(servers.tail(), file=sys.stderr)
         raise
-    return servers, port
+    return servers, [port for port, _ in started]
 
 
 def start_raw(tmp: Path, server: str, label: str) -> tuple[Servers, int]:
@@ -496,6 +527,7 @@ class Bench:
         self.args = args
         self.tmp = tmp
         self.pristine: Path | None = None
+        self.postgres: Postgres | None = None  # --cluster: the run's PostgreSQL server
         self.app_rooms: list[dict] = []
         self.steps: list[dict] = []
         self.raw_cache: dict[tuple[str, int], dict] = {}
@@ -503,20 +535,46 @@ class Bench:
 
     def app_target(self, server: str) -> str:
         mix = "" if self.args.mix == "all" else f" ({self.args.mix} only)"
+        if self.args.cluster:
+            layer = "" if self.args.layer == "redis" else f"/{self.args.layer}"
+            return f"app/{server}/cluster{self.args.cluster}{layer}{mix}"
         return f"app/{server}/{self.args.layer}{mix}"
 
     def step(self, kind: str, server: str, count: int, *, companion: bool = False) -> dict:
         self.counter += 1
         target = self.app_target(server) if kind == "app" else f"raw/{server}"
         label = "".join(c if c.isalnum() else "-" for c in target) + f"-{count}-{self.counter}"
+        database = None  # --cluster: this step's copy of the rounds on PostgreSQL
+        split_by_worker = None
         if kind == "raw":
             servers, port = start_raw(self.tmp, server, label)
             specs = [{"index": i} for i in range(count)]
+            pids = servers.pids()
         else:
-            assert self.pristine is not None
-            db = fresh_copy(self.pristine, self.tmp, label)
-            servers, port = start_app(self.tmp, db, server, self.args.layer, label)
             specs = self.app_rooms[:count]
+            if self.postgres is not None:
+                database = self.postgres.fresh(f"step{self.counter}")
+                url = self.postgres.url(database)
+            else:
+                assert self.pristine is not None
+                url = f"sqlite:///{fresh_copy(self.pristine, self.tmp, label)}"
+            workers = self.args.cluster or 1
+            try:
+                servers, ports = start_app(
+                    self.tmp, url, server, self.args.layer, label, workers=workers
+                )
+            except Exception:
+                if self.postgres is not None and database is not None:
+                    print(self.postgres.tail(), file=sys.stderr)
+                    self.postgres.drop(database)
+                raise
+            port = ports[0]
+            pids = servers.pids()
+            if self.postgres is not None:
+                # Each room's two sockets go to the worker its round id hashes to.
+                specs = [{**s, "port": ports[worker_of(s["public_id"], workers)]} for s in specs]
+                split_by_worker = split([s["public_id"] for s in specs], workers)
+                pids["postgres"] = self.postgres.pid
         config = {
             "target": kind,
             "port": port,
@@ -524,7 +582,7 @@ class Bench:
             "warmup": self.args.warmup,
             "window": self.args.window,
             "grace": self.args.grace,
-            "server_pids": servers.pids(),
+            "server_pids": pids,
             "seed": self.args.seed + count,
             "mix": self.args.mix,
         }
@@ -532,11 +590,17 @@ class Bench:
             record = run_generator(config, self.args.generator)
         except Exception:
             print(servers.tail(), file=sys.stderr)
+            if self.postgres is not None and database is not None:
+                print(self.postgres.tail(), file=sys.stderr)
             raise
         finally:
             servers.stop()
+            if self.postgres is not None and database is not None:
+                self.postgres.drop(database)
         result = figures(record, self.args.mix)
         result.update(target=target, kind=kind, server=server, companion=companion)
+        if split_by_worker is not None:
+            result["cluster"] = {"workers": len(split_by_worker), "rooms": split_by_worker}
         if kind == "raw":
             self.raw_cache.setdefault((server, count), result)
         elif self.args.ratio:
@@ -647,8 +711,9 @@ def step_line(r: dict) -> str:
     flag = f"  GENERATOR>{GENERATOR_LIMIT:.0f}%" if r["generator_limited"] else ""
     if r["server_core_others_percent"] > SHARED_CORE_LIMIT:
         flag += "  CORE0-SHARED"
+    per_worker = f" ({'/'.join(map(str, r['cluster']['rooms']))})" if "cluster" in r else ""
     return (
-        f"[{r['target']}] rooms {r['rooms']:>4}  board p50/p95/p99 {fmt_ms(r['p50'])}/"
+        f"[{r['target']}] rooms {r['rooms']:>4}{per_worker}  board p50/p95/p99 {fmt_ms(r['p50'])}/"
         f"{fmt_ms(r['p95'])}/{fmt_ms(r['p99'])} ms  sent/acked/delivered/lost "
         f"{r['board_sent']}/{r['board_acked']}/{r['board_delivered']}/{r['board_lost']}"
         f" (run lost {r['board_lost_run']})  cursor loss {100 * r['cursor_loss']:.2f}%  "
@@ -804,9 +869,20 @@ def main() -> None:
     app.add_argument(
         "--layer",
         choices=sorted(LAYERS),
-        default="memory",
         help="channel layer: memory (InMemoryChannelLayer), redis "
-        "(RedisChannelLayer) or pubsub (RedisPubSubChannelLayer); default memory",
+        "(RedisChannelLayer) or pubsub (RedisPubSubChannelLayer); default memory, "
+        "redis with --cluster",
+    )
+    app.add_argument(
+        "--cluster",
+        type=int,
+        nargs="?",
+        const=2,
+        default=0,
+        metavar="N",
+        help="the cluster instead of the embedded default: N workers of each --server "
+        "(default 2) + Redis + PostgreSQL, all on the server's core, rooms split across "
+        "the workers by the round id",
     )
     app.add_argument("--no-app", action="store_true", help="measure only the floors (--raw)")
     app.add_argument(
@@ -871,6 +947,12 @@ def main() -> None:
         args.raw_rooms, args.raw_bisect = args.rooms, args.bisect
     if not app_servers and not raw_servers:
         raise SystemExit("nothing to run: --no-app needs --raw")
+    if args.cluster < 0 or args.cluster == 1:
+        raise SystemExit("--cluster N needs N >= 2 workers")
+    if args.layer is None:
+        args.layer = "redis" if args.cluster else "memory"
+    if args.cluster and args.layer == "memory":
+        raise SystemExit("--cluster needs a layer that crosses processes: --layer redis|pubsub")
     if os.cpu_count() is None or os.cpu_count() < 2:  # type: ignore[operator]
         raise SystemExit("needs two cores: the server on core 0, the generator on core 1")
     if args.generator == "node":
@@ -884,10 +966,19 @@ def main() -> None:
         "versions": versions(),
     }
     print(f"load average {meta['load_average_before']}, {meta['machine']}", flush=True)
+    meta["topology"] = (
+        {"cluster": args.cluster, "layer": args.layer, "database": "postgresql"}
+        if args.cluster
+        else {"cluster": None, "layer": args.layer, "database": "sqlite"}
+    )
     headlines = []
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="mockroom-relay-") as name:
-        bench = Bench(args, Path(name))
+    with (
+        tempfile.TemporaryDirectory(prefix="mockroom-relay-") as name,
+        contextlib.ExitStack() as stack,
+    ):
+        tmp = Path(name)
+        bench = Bench(args, tmp)
         for server in raw_servers:
             if args.raw_bisect:
                 headlines.append(bench.bisect("raw", server, *args.raw_bisect))
@@ -895,7 +986,14 @@ def main() -> None:
                 headlines.append(bench.series("raw", server, args.raw_rooms))
         if app_servers:
             needed = args.bisect[1] if args.bisect else max(args.rooms)
-            bench.pristine, bench.app_rooms = setup_database(Path(name), needed)
+            if args.cluster:
+                bench.postgres = stack.enter_context(postgres(tmp / "postgres.log", SERVER_CPU))
+                meta["versions"]["postgresql"] = bench.postgres.version()
+                url = bench.postgres.url(bench.postgres.create(PRISTINE))
+                bench.app_rooms = setup_database(tmp, needed, url)
+            else:
+                bench.pristine = tmp / "pristine.sqlite3"
+                bench.app_rooms = setup_database(tmp, needed)
         for server in app_servers:
             if args.bisect:
                 headlines.append(bench.bisect("app", server, *args.bisect))

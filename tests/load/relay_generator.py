@@ -160,7 +160,7 @@ class Generator:
     async def connect(self, room: Room, role: str) -> Any:
         from websockets.asyncio.client import connect
 
-        port = self.config["port"]
+        port = room.spec.get("port", self.config["port"])  # the room's worker (--cluster)
         if self.raw:
             url, headers = f"ws://127.0.0.1:{port}/room/{room.index}/{role}", None
         else:

@@ -169,7 +169,8 @@ const onClosed = (code) => {
 
 async function connect(room, role) {
   const { path, headers } = target(room, role);
-  const ws = new WebSocket(`ws://127.0.0.1:${config.port}${path}`, {
+  const port = room.spec.port ?? config.port; // the room's worker (--cluster)
+  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, {
     headers,
     perMessageDeflate: false,
     maxPayload: 1 << 20,
