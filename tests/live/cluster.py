@@ -120,13 +120,16 @@ class Cluster:
 
     def start(self, server: str = "daphne") -> Daphne:
         """Starts a process on a free port; `ready` waits until it listens. `server` is
-        "daphne" or "uvicorn" (with the `websockets` implementation, as in production)."""
+        "daphne", "uvicorn" (with the `websockets` implementation) or "granian"."""
         name = f"mockroom-{server}-{next(self._numbers)}"
         port = free_port()
         log = self.workdir / f"{name}.log"
         if server == "uvicorn":
             command = ["-m", "uvicorn", "--host", "127.0.0.1", "--port", str(port)]
             command += ["--ws", "websockets", "--log-level", "warning"]
+        elif server == "granian":
+            command = ["-m", "granian", "--interface", "asgi", "--host", "127.0.0.1"]
+            command += ["--port", str(port), "--log-level", "warning"]
         else:
             command = ["-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
         with open(log, "ab") as handle:
@@ -566,3 +569,22 @@ async def assert_resume_is_exact(
             f" the stream's previous event is {heads.get(event['stream'], 0)}"
         )
         heads[event["stream"]] = event["seq"]
+
+
+async def commits(log: RoomLog, messages: dict[int, list[str]]) -> list[dict[str, Any]]:
+    """The transactions that logged any of these commands (message ids by the user id that
+    sent them), oldest first: for each, how many rooms and events it wrote, in any room.
+    Rows one PostgreSQL transaction inserted share its `xmin`, so this shows how a writer
+    grouped its commits. Uses `log`'s connection only; it is not limited to `log`'s room."""
+    actors = [user_id for user_id, ids in messages.items() for _ in ids]
+    ids = [message_id for message_ids in messages.values() for message_id in message_ids]
+    return await log._all(
+        "WITH wanted AS (SELECT DISTINCT e.xmin::text AS tx FROM live_roomevent e"
+        " JOIN unnest(%s::bigint[], %s::text[]) AS m(actor_id, client_msg_id)"
+        " ON e.actor_id = m.actor_id AND e.client_msg_id = m.client_msg_id)"
+        " SELECT xmin::text AS tx, count(DISTINCT interview_id) AS rooms, count(*) AS events,"
+        " min(created_at) AS at FROM live_roomevent WHERE xmin::text IN (SELECT tx FROM wanted)"
+        " GROUP BY xmin::text ORDER BY at, tx",
+        actors,
+        ids,
+    )

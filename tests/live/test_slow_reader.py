@@ -30,8 +30,8 @@ UPDATES = 300
 FILLER_BYTES = 45_000  # random, so per-message deflate can't shrink it: ~60 KB a frame
 
 
-@pytest.fixture
-def room_on_uvicorn(tmp_path):
+@pytest.fixture(params=["uvicorn", "granian"])
+def room_on_server(request, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(
         DJANGO_SETTINGS_MODULE="mockroom.settings.test",
@@ -45,7 +45,7 @@ def room_on_uvicorn(tmp_path):
     )
     room = migrate_and_create_rooms(env, ["slow"])["slow"]
     cluster = Cluster(env, tmp_path)
-    server = cluster.start("uvicorn")
+    server = cluster.start(request.param)
     try:
         yield cluster, server, room
     finally:
@@ -93,8 +93,8 @@ def update(number: int) -> dict:
     return {"type": "board.update", "id": f"c-{number}", "elements": [element]}
 
 
-async def test_a_socket_that_stops_reading_is_dropped_and_the_room_goes_on(room_on_uvicorn):
-    cluster, server, room = room_on_uvicorn
+async def test_a_socket_that_stops_reading_is_dropped_and_the_room_goes_on(room_on_server):
+    cluster, server, room = room_on_server
     await cluster.ready(server)
     cole, ivy = client(room, "cole"), client(room, "ivy")
     await cole.connect(server)
