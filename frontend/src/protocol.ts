@@ -185,7 +185,7 @@ export interface InterviewOut {
   public_id: string;
   title: string;
   kind: string;
-  status: "scheduled" | "live" | "ended";
+  status: "scheduled" | "live" | "ended" | "cancelled";
   /** Server ms since the epoch. */
   started_at: number | null;
   ended_at: number | null;

@@ -45,7 +45,7 @@ def send_release_emails(*, interview_id: int) -> int:
             if notice is None or notice.emailed_at is not None:
                 continue
             send_mail(
-                subject=f"[MockRoom] Feedback is ready: {interview.title}",
+                subject=f"[{settings.SITE_NAME}] Feedback is ready: {interview.title}",
                 message=(
                     f"Both sides' feedback for “{interview.title}” is now visible to you.\n\n"
                     f"Read your report: {url}\n"

@@ -468,7 +468,7 @@ class InterviewOut(Message):
     public_id: str
     title: str
     kind: str
-    status: Literal["scheduled", "live", "ended"]
+    status: Literal["scheduled", "live", "ended", "cancelled"]
     started_at: int | None = Field(description="Server ms since the epoch.")
     ended_at: int | None
 
