@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 FRONTEND_SRC := $(shell find frontend/src frontend/scripts frontend/build -type f 2>/dev/null) frontend/vite.config.ts frontend/package.json frontend/tsconfig.json
-PURE_MODULES := mockroom/core/clock.py mockroom/core/tokens.py mockroom/interviews/agenda.py mockroom/interviews/rules.py mockroom/live/timer.py mockroom/live/ratelimit.py mockroom/live/bounds.py mockroom/live/limits.py mockroom/live/visibility.py mockroom/whiteboard/reconcile.py mockroom/whiteboard/rules.py mockroom/feedback/release.py
+PURE_MODULES := mockroom/core/clock.py mockroom/core/tokens.py mockroom/interviews/agenda.py mockroom/interviews/rules.py mockroom/live/timer.py mockroom/live/ratelimit.py mockroom/live/bounds.py mockroom/live/limits.py mockroom/live/visibility.py mockroom/whiteboard/reconcile.py mockroom/whiteboard/rules.py mockroom/feedback/release.py mockroom/feedback/durations.py mockroom/feedback/charts.py mockroom/rubrics/editor.py
 
 .PHONY: help setup system-deps venv frontend frontend-e2e migrate run test lint format typecheck frontend-check pytest pytest-postgres demo bench worker clean
 
