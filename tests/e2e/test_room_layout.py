@@ -68,13 +68,35 @@ def test_laptop_room_fills_the_screen_and_the_round_runs_from_it(
     note.fill("Asked about scale first")
     note.press("Enter")
     expect(interviewer.get_by_test_id("notes-list")).to_contain_text("Asked about scale first")
-    # Statuses that come and go in the bar ("1 change waiting…") never move the board.
-    assert board_box(interviewer)["y"] == board_top
+    # Statuses that come and go in the bar never move the board under the pointer: offline,
+    # with a note waiting to be sent, the bar's first line says much more, and stays one line.
+    interviewer.context.set_offline(True)
+    expect(interviewer.get_by_test_id("connection-status")).to_contain_text("Offline")
+    note.fill("Sketched the write path")
+    note.press("Enter")
+    expect(interviewer.get_by_test_id("pending-commands")).to_have_text(
+        "1 change waiting to be sent"
+    )
+    assert abs(board_box(interviewer)["y"] - board_top) < 1
+    interviewer.context.set_offline(False)
+    expect(interviewer.get_by_test_id("notes-list")).to_contain_text("Sketched the write path")
+    expect(interviewer.get_by_test_id("pending-commands")).to_have_count(0)
     interviewer.get_by_role("tab", name="Rubric").click()
     expect(note).to_be_hidden()
     interviewer.keyboard.press("Alt+KeyN")  # ...or one shortcut, from anywhere
     expect(note).to_be_focused()
     assert not interviewer.evaluate(PAGE_SCROLLS)
+
+    # The panel's edge resizes it from the keyboard (and by dragging).
+    handle = interviewer.get_by_role("separator", name="Resize the side panel")
+    width = int(handle.get_attribute("aria-valuenow"))
+    handle.focus()
+    interviewer.keyboard.press("ArrowLeft")
+    expect(handle).to_have_attribute("aria-valuenow", str(width + 24))
+    side = interviewer.get_by_test_id("side-panel").bounding_box()
+    assert side is not None and abs(side["width"] - (width + 24)) <= 2, side
+    interviewer.keyboard.press("ArrowRight")
+    expect(handle).to_have_attribute("aria-valuenow", str(width))
 
     # The panel collapses, and the board grows into its place.
     width_before = board_box(interviewer)["width"]
