@@ -93,7 +93,7 @@ bench-stroke: setup frontend-e2e  ## Print stroke latency between two browsers (
 
 .PHONY: bench-relay
 bench-relay: venv  ## Rooms carried per ASGI server, app against raw relay, by bisection (see docs/performance-relay.md)
-	$(PY) tests/load/bench_relay.py --server daphne,uvicorn --bisect 1:24 --raw daphne,uvicorn,granian,asyncio --raw-bisect 100:1200 --warmup 3 --window 10 --json var/bench-relay.json
+	$(PY) tests/load/bench_relay.py --server daphne,uvicorn,granian --bisect 20:700 --raw daphne,uvicorn,granian,asyncio --raw-bisect 100:1200 --warmup 3 --window 10 --json var/bench-relay.json
 
 .PHONY: bench-cluster
 bench-cluster: venv  ## Rooms carried by the cluster (PostgreSQL + Redis + 2 uvicorn workers on one core) against the raw relay
