@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections import deque
 from typing import Any
+from urllib.parse import parse_qs
 
 import orjson
 from channels.consumer import get_handler_name
@@ -211,7 +213,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
                 client_msg_id=None,
                 args={},
                 call=lambda: services.presence_connect(
-                    interview_id=interview_id, user_id=user.pk, channel_name=channel_name
+                    interview_id=interview_id,
+                    user_id=user.pk,
+                    channel_name=channel_name,
+                    tab=tab_of(self.scope),
                 ),
             )
         )
@@ -498,6 +503,17 @@ class RoomConsumer(AsyncWebsocketConsumer):
 
     async def session_ended(self, message: dict[str, Any]) -> None:
         await self.close(code=int(message.get("code", CLOSE_LOGGED_OUT)))
+
+
+TAB_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def tab_of(scope: dict[str, Any]) -> str:
+    """The browser tab a room socket comes from: the client's `?tab=` (one id per page load,
+    the same on every reconnect), or "" when absent or malformed (the socket is then its own
+    tab)."""
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("tab", [])
+    return values[0] if values and TAB_ID.fullmatch(values[0]) else ""
 
 
 def error_frame(code: str, message_id: str | None, message: str = "") -> dict[str, Any]:

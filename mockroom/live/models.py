@@ -84,6 +84,10 @@ class Presence(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=16)
     channel_name = models.CharField(max_length=200, unique=True)
+    # The browser tab the connection comes from (the client's `?tab=`), so that a tab that
+    # reconnects while its dead socket is still registered counts once. Without one, the
+    # connection is its own tab.
+    tab = models.CharField(max_length=64, default="")
     connected_at = models.DateTimeField(default=now)
     last_seen = models.DateTimeField(default=now, db_index=True)
 

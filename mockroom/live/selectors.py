@@ -49,7 +49,7 @@ def room_snapshot(participant: Participant) -> dict[str, Any]:
         {**names[row["user_id"]], "connections": row["n"]}
         for row in Presence.objects.filter(interview=interview)
         .values("user_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("tab", distinct=True))
         .order_by("user_id")
         if row["user_id"] in names
     ]

@@ -163,8 +163,16 @@ def _person(participant_user: Any, role: str, connections: int) -> dict[str, Any
     }
 
 
+def tabs_open(interview_id: int, user_id: int) -> int:
+    """How many tabs (not sockets) the user has in the room."""
+    rows = Presence.objects.filter(interview_id=interview_id, user_id=user_id)
+    return rows.values("tab").distinct().count()
+
+
 @transaction.atomic
-def presence_connect(*, interview_id: int, user_id: int, channel_name: str) -> Participant:
+def presence_connect(
+    *, interview_id: int, user_id: int, channel_name: str, tab: str = ""
+) -> Participant:
     """Register an open connection; the first one of a user announces their arrival."""
     participant = participant_for(interview_id, user_id)
     state = lock_room_state(participant.interview)
@@ -174,10 +182,11 @@ def presence_connect(*, interview_id: int, user_id: int, channel_name: str) -> P
             "interview_id": interview_id,
             "user_id": user_id,
             "role": participant.role,
+            "tab": tab or channel_name,
             "last_seen": now(),
         },
     )
-    count = Presence.objects.filter(interview_id=interview_id, user_id=user_id).count()
+    count = tabs_open(interview_id, user_id)
     # Every change of a user's connection count is announced; clients say "joined" at 1.
     if count >= 1:
         append_events(
@@ -217,7 +226,7 @@ def _drop_rows(rows: list[Presence]) -> None:
         Presence.objects.filter(pk__in=[r.pk for r in room_rows]).delete()
         events = []
         for user_id in sorted({r.user_id for r in room_rows}):
-            left = Presence.objects.filter(interview_id=interview_id, user_id=user_id).count()
+            left = tabs_open(interview_id, user_id)
             row = next(r for r in room_rows if r.user_id == user_id)
             events.append(
                 NewEvent(

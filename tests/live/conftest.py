@@ -28,11 +28,12 @@ def room(session_cookie):
     """Returns an async function: (user, interview) -> (communicator, snapshot)."""
     opened: list[WebsocketCommunicator] = []
 
-    async def connect(user, interview, *, expect_snapshot: bool = True):
+    async def connect(user, interview, *, expect_snapshot: bool = True, tab: str | None = None):
         cookie = await session_cookie(user)
+        query = f"?tab={tab}" if tab is not None else ""
         ws = WebsocketCommunicator(
             application,
-            f"/ws/interviews/{interview.public_id}/",
+            f"/ws/interviews/{interview.public_id}/{query}",
             headers=[(b"origin", ORIGIN.encode()), (b"cookie", cookie.encode())],
         )
         connected, code = await ws.connect(timeout=10)

@@ -34,6 +34,34 @@ async def test_presence_counts_tabs_and_announces_each_change(room, scheduled_ro
     await ivy.disconnect()
 
 
+async def test_a_tab_that_reconnects_counts_once_until_it_really_leaves(room, scheduled_round):
+    """The client sends one `?tab=` id per page load, the same on every reconnect: while a
+    reconnected tab's old socket is still registered, the person has one tab open, not two."""
+    interview = scheduled_round.interview
+    ivy, _ = await room(scheduled_round.interviewer, interview)
+    await drain(ivy)
+    old, _ = await room(scheduled_round.candidate, interview, tab="page-1")
+    new, snapshot = await room(scheduled_round.candidate, interview, tab="page-1")
+    other, snapshot = await room(scheduled_round.candidate, interview, tab="page-2")
+    odd, snapshot = await room(scheduled_round.candidate, interview, tab="no spaces!")
+    cole = next(p for p in snapshot["presence"] if p["role"] == "candidate")
+    assert cole["connections"] == 3  # page-1 (twice), page-2, and a malformed id: its own
+    joined = [f["payload"] for f in await drain(ivy) if f.get("kind") == "presence.joined"]
+    assert [p["connections"] for p in joined] == [1, 1, 2, 3]
+    await old.disconnect()  # the dead socket of page-1 goes; page-1 is still open
+    left = [
+        f["payload"]["connections"] for f in await drain(ivy) if f.get("kind") == "presence.left"
+    ]
+    assert left == [3]
+    for ws in (new, other, odd):
+        await ws.disconnect()
+    left = [
+        f["payload"]["connections"] for f in await drain(ivy) if f.get("kind") == "presence.left"
+    ]
+    assert left == [2, 1, 0]
+    await ivy.disconnect()
+
+
 async def test_connections_of_a_dead_process_are_swept_after_the_ttl(room, scheduled_round):
     interview = scheduled_round.interview
     ivy, _ = await room(scheduled_round.interviewer, interview)
