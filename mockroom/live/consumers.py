@@ -399,7 +399,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if self.role not in protocol.ALLOWED_ROLES[kind]:
             await self.send_error("forbidden", message_id)
             return
-        await self.dispatch_message(message)
+        try:
+            await self.dispatch_message(message)
+        except Exception:  # a bug on one message answers that message; the socket stays
+            log.exception("room message %s failed", kind)
+            await self.send_error("internal", message_id)
 
     async def dispatch_message(self, message: Any) -> None:
         if isinstance(message, protocol.Ping):

@@ -894,6 +894,7 @@ ERROR_CODES = {
     "too_many_connections": "You have too many connections open in this room; close one.",
     "reconnecting_too_fast": "You are reconnecting too often; wait a moment.",
     "unavailable": "The room could not save this just now; nothing changed. Send it again.",
+    "internal": "The server failed on this message; send it again (a resend is applied once).",
 }
 
 

@@ -310,3 +310,21 @@ async def test_the_frame_limit_counts_bytes_not_characters(room, scheduled_round
     reply = await cole.receive_json_from(timeout=10)
     assert reply["type"] == "error" and reply["code"] == "too_large", reply
     assert not await BoardElement.objects.filter(interview=interview).aexists()
+
+
+async def test_a_server_bug_on_one_message_answers_it_with_internal_and_keeps_the_socket(
+    room, scheduled_round, monkeypatch, caplog
+):
+    async def broken(self, message):
+        raise RuntimeError("a bug in the relay")
+
+    monkeypatch.setattr(RoomConsumer, "relay_ephemeral", broken)
+    cole, _ = await room(scheduled_round.candidate, scheduled_round.interview)
+    await drain(cole)
+    with caplog.at_level(logging.ERROR, logger="mockroom.live.consumers"):
+        await cole.send_json_to({"type": "cursor", "pointer": {"x": 1, "y": 2}})
+        frames = await drain(cole)
+    assert [(f["type"], f.get("code")) for f in frames] == [("error", "internal")]
+    assert any("room message cursor failed" in r.getMessage() for r in caplog.records)
+    await cole.send_json_to({"type": "ping", "t": 5})
+    assert (await cole.receive_json_from(timeout=10))["type"] == "pong"

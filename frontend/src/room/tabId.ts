@@ -2,7 +2,7 @@
  * One id per page load, sent as `?tab=` on the room's WebSocket URL. Every reconnect of this
  * page carries the same id, so a server can count a person's open tabs (distinct ids) rather
  * than their connections, which a reconnect briefly doubles while the old socket times out.
- * Today's server ignores the parameter; see the report for issue 13.
+ * The server stores it with each connection and counts distinct ids (live/services.py).
  */
 import { randomSessionPrefix } from "../transport/ids";
 
