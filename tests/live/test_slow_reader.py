@@ -30,7 +30,11 @@ UPDATES = 300
 FILLER_BYTES = 45_000  # random, so per-message deflate can't shrink it: ~60 KB a frame
 
 
-@pytest.fixture(params=["uvicorn", "granian"])
+# uvicorn, the production server. (granian 2.8 stalled its whole worker in one run of two
+# here, every thread idle and every socket's acks stopped, once a reader stopped reading:
+# docs/performance-relay.md. Daphne buffers unread frames without limit below the ASGI
+# interface, where no application can see them: docs/adr/0010.)
+@pytest.fixture(params=["uvicorn"])
 def room_on_server(request, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(
@@ -102,7 +106,8 @@ async def test_a_socket_that_stops_reading_is_dropped_and_the_room_goes_on(room_
     stalled = await stalled_socket(server.port, room)
 
     numbers = iter(range(UPDATES))
-    await cole.pump(lambda: update(next(numbers)), window=32, cap=UPDATES)
+    async with asyncio.timeout(120):  # a server that stalls fails here, not by hanging
+        await cole.pump(lambda: update(next(numbers)), window=32, cap=UPDATES)
     await cole.settle(within=120)
     assert not cole.errors
     # Ivy's reading tab got every update, while her other tab stalled.
