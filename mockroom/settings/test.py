@@ -26,10 +26,10 @@ if not env("MEDIA_ROOT"):
 # The test database is a file, not SQLite's shared-cache memory database: the room
 # runtime's writer thread has a connection of its own, and shared-cache connections refuse
 # each other at once ("table is locked") where a WAL file lets readers and the writer share.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     import tempfile as _tempfile
     from pathlib import Path as _Path
 
-    DATABASES["default"]["TEST"] = {  # noqa: F405
+    DATABASES["default"]["TEST"] = {
         "NAME": str(_Path(_tempfile.mkdtemp(prefix="mockroom-testdb-")) / "test.sqlite3")
     }
