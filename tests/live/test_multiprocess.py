@@ -8,11 +8,18 @@ start (set MOCKROOM_CHAOS_SEED to repeat them; the timing still varies between r
 Every other round the kill waits until the server has applied at least one command whose ack
 the client will never read, so resends answered `duplicate` are always exercised.
 
-Background load rooms keep each process's writer busy: their clients, spread over both
-processes, pump board updates through every kill round, and the kill waits until the victim
-has committed a batch holding several rooms' commands, so it lands in the middle of group
-commits. The load clients on the victim freeze at the kill like the others, come back through
-the survivor, resume and resend; every load room's log is judged the same way.
+Six background load rooms keep each process's writer busy. Both seats of a load room sit on
+one process (the affinity nginx gives a room), half the rooms on each; every LOAD_TICK one
+burst refills every load client's window with board updates, interleaving the rooms, so a
+writer's batches hold several rooms' commands. A round first waits until the victim has
+committed such a batch; the kill then lands right after a burst to the victim went out: on
+odd rounds within a few milliseconds (the burst queued or committing), on even rounds once
+the victim has committed some of it (those acks are lost). The load clients on the victim
+freeze at the kill like the others, come back through the survivor, resume, resend, and
+after every round each load room's log is judged: every ack names the one logged event of
+its message id, resends are applied once (`duplicate` when the victim had), nothing was seen
+before it was durable, seq runs 1..N. Each round prints how much load was in flight and how
+the victim grouped its commits (`cluster.commits`, by PostgreSQL transaction).
 """
 
 from __future__ import annotations
@@ -324,37 +331,33 @@ async def kill_round(
         )
     await trigger.wait(lambda: trigger.acks_counted >= trigger_acks)
     await asyncio.sleep(rng.uniform(0, 0.1))
-    # From here on the hit clients read nothing and send nothing.
+    # The kill lands in the middle of a burst of the load: right after a burst to the
+    # victim's load clients went out, while its writer reads and group-commits it.
+    burst = await driver.next_burst(load_hit)
+    # From here on the hit clients, chaos and load, read nothing and send nothing.
     frozen = {}
     for client in hit:
         frozen[client] = client.freeze()
         pumps.pop(client).cancel()
-    acks_lost = number % 2 == 0
-    if acks_lost:
-        # Every other round the kill waits until the server has applied at least one of each
-        # hit client's unacknowledged commands: those acks die with the connection.
-        async def applied_some() -> bool:
-            return all([await log.applied(c, r.in_flight) for c, r in frozen.items()])
-
-        await eventually(applied_some, within=30)
-    # The kill lands in the middle of a burst of the load: its clients on the victim freeze
-    # right after the burst went out, and the victim is killed as soon as it has committed
-    # some of it (those acks die with it), while the rest is still queued or committing.
-    burst = await driver.next_burst(load_hit)
     load_frozen = {}
     for client in load_hit:
         driver.active.discard(client)
         load_frozen[client] = client.freeze()
+    acks_lost = number % 2 == 0
+    if acks_lost:
+        # Every other round the kill waits until the server has applied at least one of each
+        # hit client's unacknowledged commands, and some of the burst: those acks die with
+        # the connection.
+        async def applied_some() -> bool:
+            chaos = [await log.applied(c, r.in_flight) for c, r in frozen.items()]
+            load = [await c.log.applied(c, r.in_flight) for c, r in load_frozen.items()]
+            return all(chaos) and any(load)
 
-    async def burst_applied() -> int:
-        found = await asyncio.gather(
-            *(c.log.applied(c, r.in_flight) for c, r in load_frozen.items())
-        )
-        return sum(len(applied) for applied in found)
-
-    async with asyncio.timeout(30):
-        while not await burst_applied():  # noqa: ASYNC110 - polls another process's commits
-            await asyncio.sleep(0)
+        await eventually(applied_some, within=30)
+    else:
+        # Otherwise within a few milliseconds: the burst is on the wire, queued or being
+        # committed.
+        await asyncio.sleep(rng.uniform(0, 0.005))
     cluster.kill(victim)
     replacement = cluster.start()
 
