@@ -87,7 +87,7 @@ class Presence(models.Model):
     # The browser tab the connection comes from (the client's `?tab=`), so that a tab that
     # reconnects while its dead socket is still registered counts once. Without one, the
     # connection is its own tab.
-    tab = models.CharField(max_length=64, default="")
+    tab = models.CharField(max_length=200, default="")
     connected_at = models.DateTimeField(default=now)
     last_seen = models.DateTimeField(default=now, db_index=True)
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='presence',
             name='tab',
-            field=models.CharField(default='', max_length=64),
+            field=models.CharField(default='', max_length=200),
         ),
     ]
