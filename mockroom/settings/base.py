@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -103,10 +104,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the worker and the web process read while one of them writes. synchronous=FULL:
     # a commit is on disk before it returns, so an acknowledged event survives power loss too;
     # the room writer's group commit pays that fsync once per batch (docs/adr/0010).
+    # SQLITE_SYNCHRONOUS=NORMAL trades that for throughput: it survives a crash of the
+    # process, not of the machine (docs/performance-relay.md measures the difference).
+    SQLITE_SYNCHRONOUS = env("SQLITE_SYNCHRONOUS", "FULL").upper()
+    if SQLITE_SYNCHRONOUS not in {"NORMAL", "FULL", "EXTRA"}:
+        raise ImproperlyConfigured("SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+            "init_command": f"PRAGMA journal_mode=WAL; PRAGMA synchronous={SQLITE_SYNCHRONOUS};",
             "transaction_mode": "IMMEDIATE",
         }
     )
