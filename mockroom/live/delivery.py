@@ -7,6 +7,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 
 @dataclass
 class Delivery:
@@ -19,6 +21,19 @@ class Delivery:
     audience_user_id: int | None
     frame: dict[str, Any]
     text: str
+
+    @classmethod
+    def of_row(cls, row: Any, public_id: str, frame: dict[str, Any]) -> Delivery:
+        """The delivery of a logged event (a RoomEvent row) as `frame`."""
+        return cls(
+            row.interview_id,
+            public_id,
+            row.seq,
+            row.audience,
+            row.audience_user_id,
+            frame,
+            orjson.dumps(frame).decode(),
+        )
 
 
 class _Collector(threading.local):

@@ -188,16 +188,7 @@ def broadcast(sent: list[tuple[RoomEvent, str, dict[str, Any]]]) -> None:
     requests, the task worker) they go through the channel layer."""
     if collector.sink is not None:
         collector.sink.extend(
-            Delivery(
-                row.interview_id,
-                public_id,
-                row.seq,
-                row.audience,
-                row.audience_user_id,
-                frame,
-                orjson.dumps(frame).decode(),
-            )
-            for row, public_id, frame in sent
+            Delivery.of_row(row, public_id, frame) for row, public_id, frame in sent
         )
         return
     layer = get_channel_layer()

@@ -29,7 +29,6 @@ import logging
 import os
 import queue
 import threading
-import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -146,9 +145,6 @@ class Writer:
     def evict(self, interview_id: int) -> None:
         self.jobs.put(("evict", interview_id))
 
-    def stale(self, interview_id: int) -> None:
-        self.jobs.put(("stale", interview_id))
-
     def stop(self) -> None:
         self.jobs.put(None)
 
@@ -194,8 +190,6 @@ class Writer:
                 action, interview_id = item
                 if action == "evict" and not self.runtime.has_sockets(interview_id):
                     self.rooms.pop(interview_id, None)
-                elif action == "stale" and interview_id in self.rooms:
-                    deliveries.extend(self._reload(interview_id))
                 continue
             if item is None:
                 continue
@@ -522,11 +516,6 @@ def _sql() -> _Statements:
     return _statements
 
 
-def json_param() -> str:
-    """The placeholder for a JSON text parameter in this database's SQL."""
-    return "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
-
-
 def _lock_state_row(interview_id: int) -> None:
     """Lock the room's state row for this transaction (created first if the room has none)."""
     from .models import RoomState
@@ -559,32 +548,11 @@ def _missed_deliveries(interview_id: int, public_id: str, after: int, upto: int)
     )
     out = []
     for row in rows:
-        frame = events.event_frame(row)
-        out.append(
-            Delivery(
-                interview_id,
-                public_id,
-                row.seq,
-                row.audience,
-                row.audience_user_id,
-                frame,
-                orjson.dumps(frame).decode(),
-            )
-        )
+        out.append(Delivery.of_row(row, public_id, events.event_frame(row)))
     return out
 
 
 # --- the event loop's half ---------------------------------------------------------------
-
-
-class Socket:
-    """What the runtime needs of a room socket (RoomConsumer implements it)."""
-
-    user_id: int
-
-    def deliver(self, delivery: Delivery) -> None: ...
-
-    def deliver_text(self, text: str) -> None: ...
 
 
 class Runtime:
@@ -724,7 +692,3 @@ def reset_for_tests() -> None:
             runtime.writer.thread.join(timeout=10)
         _runtimes.clear()
     _cross_process = None
-
-
-def monotonic_ms() -> float:
-    return time.monotonic() * 1000
