@@ -14,7 +14,7 @@ PURE_MODULES := mockroom/core/clock.py mockroom/core/tokens.py mockroom/intervie
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-system-deps:  ## apt-get install chromium, redis-server and postgresql if missing
+system-deps:  ## apt-get install chromium, redis-server, postgresql and nginx if missing
 	@./scripts/ensure-system-packages
 
 $(VENV)/.installed: requirements.lock scripts/find-python
@@ -94,6 +94,13 @@ bench-stroke: setup frontend-e2e  ## Print stroke latency between two browsers (
 .PHONY: bench-relay
 bench-relay: venv  ## Rooms carried per ASGI server, app against raw relay, by bisection (see docs/performance-relay.md)
 	$(PY) tests/load/bench_relay.py --server daphne,uvicorn,granian --bisect 20:700 --raw daphne,uvicorn,granian,asyncio --raw-bisect 100:1200 --warmup 3 --window 10 --json var/bench-relay.json
+
+.PHONY: cluster cluster-stop
+cluster: setup  ## The production topology on loopback: PostgreSQL, Redis, 2 uvicorn workers, nginx, task worker
+	exec $(PY) -m ops.cluster up --workers $${WORKERS:-2} --port $${CLUSTER_PORT:-8080}
+
+cluster-stop:  ## Stop the cluster `make cluster` started, by its PIDs
+	$(PY) -m ops.cluster stop
 
 .PHONY: bench-cluster
 bench-cluster: venv  ## Rooms carried by the cluster (PostgreSQL + Redis + 2 uvicorn workers on one core) against the raw relay
