@@ -106,6 +106,10 @@ cluster-stop:  ## Stop the cluster `make cluster` started, by its PIDs
 bench-cluster: venv  ## Rooms carried by the cluster (PostgreSQL + Redis + 2 uvicorn workers on one core) against the raw relay
 	$(PY) tests/load/bench_relay.py --server uvicorn --cluster 2 --bisect 1:400 --raw uvicorn --raw-bisect 100:1200 --warmup 3 --window 10 --json var/bench-cluster.json
 
+.PHONY: backup-check
+backup-check: venv  ## pg_dump -Fc, pg_restore into a fresh database, check a round survived (docs/operations.md)
+	$(PY) -m ops.backup check
+
 .PHONY: soak
 soak: venv  ## 20 min of socket churn and drawing on the embedded default and the cluster at once: RSS/FDs per process (var/soak-*.png), nothing lost
 	$(PY) tests/load/soak.py --target both --minutes $${SOAK_MINUTES:-20} --rooms $${SOAK_ROOMS:-20}
