@@ -18,6 +18,10 @@ if (
         "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
+# Rotating SECRET_KEY: the new key here, the old one(s) in this comma list until the sessions
+# and links they signed have expired (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
