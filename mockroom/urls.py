@@ -3,7 +3,7 @@ from django.shortcuts import redirect, render
 from django.urls import include, path
 
 from mockroom.api import api
-from mockroom.core.views import healthz
+from mockroom.core.views import healthz, metrics
 
 
 def home(request):
@@ -15,6 +15,7 @@ def home(request):
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("mockroom.accounts.urls")),
     path("", include("mockroom.interviews.urls")),

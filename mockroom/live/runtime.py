@@ -29,6 +29,7 @@ import logging
 import os
 import queue
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -39,6 +40,7 @@ import orjson
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from mockroom.core import metrics
 from mockroom.core.clock import now, to_millis
 
 from . import events, features, protocol, visibility
@@ -247,7 +249,11 @@ class Writer:
             except Refused as error:
                 job.outcome = Outcome(error=error)
         if event_rows or any(writes.values()):
+            started = time.perf_counter()
             self._commit(start_seq, event_rows, writes)
+            metrics.group_committed(
+                commands=len(jobs), events=len(event_rows), seconds=time.perf_counter() - started
+            )
         self.batches += 1
         self.committed += len(event_rows)
         return out
@@ -410,6 +416,7 @@ class Writer:
         finally:
             collector.sink = None
         deliveries.extend(sink)
+        metrics.events_committed(len(sink))
         room = self.rooms.get(job.interview_id)
         if room is not None and sink:
             self._reload_core(room)
@@ -568,13 +575,17 @@ class Runtime:
     # Sockets --------------------------------------------------------------------------
 
     def join(self, interview_id: int, socket: Any) -> None:
-        self.sockets.setdefault(interview_id, set()).add(socket)
+        room = self.sockets.setdefault(interview_id, set())
+        if socket not in room:
+            room.add(socket)
+            metrics.socket_joined(first_in_room=len(room) == 1)
 
     def leave(self, interview_id: int, socket: Any) -> None:
         room = self.sockets.get(interview_id)
-        if room is None:
+        if room is None or socket not in room:
             return
         room.discard(socket)
+        metrics.socket_left(last_in_room=not room)
         if not room:
             del self.sockets[interview_id]
             self.writer.evict(interview_id)

@@ -288,6 +288,16 @@ PRESENCE_TTL_SECONDS = float(env("PRESENCE_TTL_SECONDS", "30"))
 # appended. On in tests (settings/test.py); off elsewhere, so the hot path pays nothing.
 ROOM_VALIDATE_EVENT_PAYLOADS = False
 
+# --- Operations
+# /metrics (Prometheus) answers only when this is set, and only to `Authorization: Bearer
+# <METRICS_TOKEN>`; empty, it is a 404. Multiprocess mode: PROMETHEUS_MULTIPROC_DIR
+# (mockroom/core/metrics.py).
+METRICS_TOKEN = env("METRICS_TOKEN")
+# Rounds one user may create in a clock hour, through the API and the form together, and at
+# most ROUND_CREATE_BURST of them in one minute; 0 turns a limit off (interviews/throttle.py).
+ROUND_CREATES_PER_HOUR = int(env("ROUND_CREATES_PER_HOUR", "60"))
+ROUND_CREATE_BURST = int(env("ROUND_CREATE_BURST", "20"))
+
 # --- Feedback
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")  # for links in emails sent by the worker
 FEEDBACK_RELEASE_HOURS = float(env("FEEDBACK_RELEASE_HOURS", "48"))
