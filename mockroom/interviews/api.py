@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from ninja import Path, Router, Schema, Status
 from ninja.errors import HttpError
@@ -25,6 +25,7 @@ from .agenda import (
 )
 from .models import Interview, Invitation, Role
 from .selectors import interviews_for_user, participation_or_404
+from .throttle import round_create_refusal
 
 router = Router(tags=["interviews"])
 
@@ -179,9 +180,12 @@ def list_interviews(request: HttpRequest, role: Role | None = None):
     return result
 
 
-@router.post("/interviews", response={201: InterviewCreatedOut, **errors(400, 401, 403, 422)})
+@router.post("/interviews", response={201: InterviewCreatedOut, **errors(400, 401, 403, 422, 429)})
 def create_interview(request: HttpRequest, payload: InterviewIn):
-    """Schedule a round. The response carries the invite links, once."""
+    """Schedule a round. The response carries the invite links, once.
+
+    Each user may create `ROUND_CREATES_PER_HOUR` rounds an hour (at most
+    `ROUND_CREATE_BURST` in a minute); beyond that the answer is 429 with `Retry-After`."""
     if payload.agenda_template is not None and payload.agenda_template not in AGENDA_TEMPLATES:
         raise FieldRefused("agenda_template", f"one of {', '.join(AGENDA_TEMPLATES)}")
     try:
@@ -198,6 +202,11 @@ def create_interview(request: HttpRequest, payload: InterviewIn):
         rubric = rubrics_for(request.user).filter(pk=payload.rubric_id).first()  # type: ignore[arg-type]
         if rubric is None:
             raise FieldRefused("rubric_id", "no such rubric")
+    refused = round_create_refusal(user_id=request.user.pk)
+    if refused is not None:
+        response = JsonResponse({"detail": refused.message, "errors": []}, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     try:
         interview, issued = services.interview_create(
             creator=request.user,  # type: ignore[arg-type]

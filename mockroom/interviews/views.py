@@ -26,6 +26,7 @@ from .forms import (
 from .models import Interview, Invitation, Role
 from .rules import INVITATION_EXPLANATIONS, InvitationState, invitation_state
 from .selectors import dashboard_buckets, participation_or_404
+from .throttle import round_create_refusal
 
 PENDING_INVITATION = "pending_invitation"
 FRESH_LINKS = "fresh_invitation_links"
@@ -82,6 +83,12 @@ def interview_create(request: HttpRequest) -> HttpResponse:
         form = InterviewCreateForm(initial=form.values(), user=request.user)
         return _render_round_form(request, "interviews/create.html", form)
     if request.method == "POST" and form.is_valid():
+        refused = round_create_refusal(user_id=request.user.pk)
+        if refused is not None:
+            form.add_error(None, refused.message)
+            response = _render_round_form(request, "interviews/create.html", form, status=429)
+            response["Retry-After"] = str(refused.retry_after)
+            return response
         data = form.cleaned_data
         try:
             interview, issued = services.interview_create(
