@@ -75,6 +75,7 @@ import websockets  # noqa: E402
 
 from ops.processes import free_port, stop, wait_for_port  # noqa: E402
 from tests.live.cluster import (  # noqa: E402
+    ORIGIN,
     STAFF_ROLES,
     RoomClient,
     event_view,
@@ -160,6 +161,7 @@ class Target:
     web: list[str]  # the names of the web processes, whose RSS is bounded
     entrance: Entrance
     env: dict[str, str]
+    origin = ORIGIN
 
     def up(self, tags: list[str]) -> dict[str, Any]:
         """Starts the target with a started-to-be round per tag; returns the rounds."""
@@ -168,6 +170,7 @@ class Target:
     def stop(self) -> None: ...
     def processes(self) -> dict[str, int]: ...
     def rows(self, interview_id: int) -> list[dict[str, Any]]: ...
+    def board(self, interview_id: int) -> dict[str, int]: ...
 
     def describe(self) -> str:
         return self.name
@@ -221,17 +224,24 @@ class Embedded(Target):
         assert self.proc is not None
         return {"daphne": self.proc.pid}
 
-    def rows(self, interview_id: int) -> list[dict[str, Any]]:
+    def _query(self, sql: str, interview_id: int) -> list[sqlite3.Row]:
         conn = sqlite3.connect(f"file:{self.database}?mode=ro", uri=True, timeout=30)
         conn.row_factory = sqlite3.Row
         try:
-            found = conn.execute(
-                f"SELECT {ROW_COLUMNS} FROM live_roomevent WHERE interview_id = ? ORDER BY seq",  # noqa: S608
-                (interview_id,),
-            ).fetchall()
+            return conn.execute(sql, (interview_id,)).fetchall()
         finally:
             conn.close()
+
+    def rows(self, interview_id: int) -> list[dict[str, Any]]:
+        found = self._query(
+            f"SELECT {ROW_COLUMNS} FROM live_roomevent WHERE interview_id = ? ORDER BY seq",  # noqa: S608
+            interview_id,
+        )
         return [{**dict(row), "payload": json.loads(row["payload"])} for row in found]
+
+    def board(self, interview_id: int) -> dict[str, int]:
+        sql = "SELECT element_id, version FROM whiteboard_boardelement WHERE interview_id = ?"
+        return {row["element_id"]: row["version"] for row in self._query(sql, interview_id)}
 
     def describe(self) -> str:
         return "embedded: 1 Daphne process, SQLite (file), in-memory channel layer"
@@ -241,15 +251,32 @@ class Cluster(Target):
     name = "cluster"
 
     def __init__(self, workdir: Path, workers: int = 2) -> None:
-        from ops.cluster import Topology
-
-        self.topology = Topology(workdir, workers=workers)
+        self.workdir = workdir
+        self.workers = workers
+        self.topology = self._topology()
         self.web: list[str] = []
 
+    def _topology(self) -> Any:
+        from ops.cluster import Topology
+
+        return Topology(self.workdir, workers=self.workers)
+
     def up(self, tags: list[str]) -> dict[str, Any]:
-        self.topology.start()
+        import psycopg
+
+        for attempt in range(3):
+            try:
+                self.topology.start()  # stops what it started if it fails
+                break
+            except psycopg.OperationalError:
+                # Topology waits for PostgreSQL's port, not for it to accept sessions: on a
+                # busy machine its first connection can meet "the system is starting up".
+                if attempt == 2:
+                    raise
+                self.topology = self._topology()
         self.env = self.topology.env
         self.entrance = Entrance(self.topology.port)
+        self.origin = self.topology.url
         self.web = [w.name for w in self.topology.workers]
         return migrate_and_create_rooms(self.env, tags)
 
@@ -268,24 +295,65 @@ class Cluster(Target):
                 named[f"nginx-worker-{n}"] = pid
         return named
 
-    def rows(self, interview_id: int) -> list[dict[str, Any]]:
+    def _query(self, sql: str, interview_id: int) -> list[dict[str, Any]]:
         import psycopg
         from psycopg.rows import dict_row
 
         with psycopg.connect(self.topology.database_url(), row_factory=dict_row) as conn:
-            return conn.execute(
-                f"SELECT {ROW_COLUMNS} FROM live_roomevent WHERE interview_id = %s ORDER BY seq",  # noqa: S608
-                (interview_id,),
-            ).fetchall()
+            return conn.execute(sql, (interview_id,)).fetchall()
+
+    def rows(self, interview_id: int) -> list[dict[str, Any]]:
+        return self._query(
+            f"SELECT {ROW_COLUMNS} FROM live_roomevent WHERE interview_id = %s ORDER BY seq",  # noqa: S608
+            interview_id,
+        )
+
+    def board(self, interview_id: int) -> dict[str, int]:
+        sql = "SELECT element_id, version FROM whiteboard_boardelement WHERE interview_id = %s"
+        return {row["element_id"]: row["version"] for row in self._query(sql, interview_id)}
 
     def describe(self) -> str:
         return (
-            f"cluster: PostgreSQL, Redis, {len(self.topology.workers)} uvicorn workers, nginx"
+            f"cluster: PostgreSQL, Redis, {self.workers} uvicorn workers, nginx"
             " (room hash), task worker; mockroom.settings.production"
         )
 
 
 # --- Workload ---------------------------------------------------------------------------
+
+
+class SoakClient(RoomClient):
+    """`RoomClient`, sending the Origin a browser on the target's site would send: the
+    cluster trusts its own origin (http://127.0.0.1:<nginx port>), not the tests' localhost."""
+
+    def __init__(self, *args: Any, origin: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.origin = origin
+
+    async def connect(self, daphne: Any) -> dict[str, Any]:
+        ws = await websockets.connect(
+            f"ws://127.0.0.1:{daphne.port}{self.path}",
+            additional_headers={"Origin": self.origin, "Cookie": self.cookie},
+            open_timeout=20,
+        )
+        try:
+            async with asyncio.timeout(20):
+                while True:
+                    frame = json.loads(await ws.recv())
+                    if frame["type"] == "snapshot":
+                        break
+                    await self._take(frame)
+        except BaseException:
+            ws.transport.abort()
+            raise
+        if self.base_seq is None:
+            self.base_seq = frame["seq"]
+            self.base_streams = {k: v for k, v in frame["streams"].items() if v is not None}
+        self.ws, self.daphne = ws, daphne
+        self.outstanding = set()
+        self.frozen = False
+        self.reader = asyncio.create_task(self._read(ws))
+        return frame
 
 
 @dataclass
@@ -455,8 +523,9 @@ async def run_room(
     seats = []
     for who in ("ivy", "cole"):
         person = room[who]
-        client = RoomClient(
+        client = SoakClient(
             f"{who}.{room['public_id']}",
+            origin=target.origin,
             user_id=person["user_id"],
             role=person["role"],
             session=person["session"],
@@ -476,7 +545,8 @@ async def run_room(
         reply = await seat.resume()
         upto[seat] = max([reply["seq"], *(e["seq"] for e in reply.get("events", []))])
     rows = await asyncio.to_thread(target.rows, room["interview_id"])
-    verdict = judge(rows, seats, upto)
+    board = await asyncio.to_thread(target.board, room["interview_id"])
+    verdict = judge(rows, board, seats, upto)
     for seat in seats:
         with contextlib.suppress(Exception):
             seat.client.ws.transport.abort()
@@ -484,8 +554,13 @@ async def run_room(
     return seats, verdict
 
 
-def judge(rows: list[dict[str, Any]], seats: list[Seat], upto: dict[Seat, int]) -> dict[str, Any]:
-    """The room's log against what its seats sent, were acknowledged and hold."""
+def judge(
+    rows: list[dict[str, Any]],
+    board: dict[str, int],
+    seats: list[Seat],
+    upto: dict[Seat, int],
+) -> dict[str, Any]:
+    """The room's log and board against what its seats sent, were acknowledged and hold."""
     v: dict[str, Any] = {
         "commands": 0,
         "acked": 0,
@@ -500,6 +575,8 @@ def judge(rows: list[dict[str, Any]], seats: list[Seat], upto: dict[Seat, int]) 
         "conflicts": 0,
         "errors": [],
         "seq_gaps": False,
+        "acked_stale": 0,  # a late resend of a version the board had passed: no event
+        "board_differs": [],  # element versions on the board against the last ones drawn
     }
     v["seq_gaps"] = [r["seq"] for r in rows] != list(range(1, len(rows) + 1))
     for seat in seats:
@@ -509,6 +586,13 @@ def judge(rows: list[dict[str, Any]], seats: list[Seat], upto: dict[Seat, int]) 
             if row["actor_id"] == client.user_id and row["client_msg_id"]:
                 logged.setdefault(row["client_msg_id"], []).append(row["seq"])
         v["unknown_in_log"] += [f"{seat.name}:{i}" for i in logged if i not in client.sent]
+        # (seq, element id, version) of every board change the log holds.
+        drawn = [
+            (row["seq"], element["id"], element["version"])
+            for row in rows
+            if row["kind"] == "board.updated"
+            for element in row["payload"]["elements"]
+        ]
         v["errors"] += [f"{seat.name}:{e.get('code')}:{e.get('id')}" for e in client.errors]
         for message_id in client.sent:
             v["commands"] += 1
@@ -519,6 +603,9 @@ def judge(rows: list[dict[str, Any]], seats: list[Seat], upto: dict[Seat, int]) 
             v["acked"] += 1
             v["duplicate_acks"] += sum(1 for a in acks if a.get("duplicate"))
             seqs = logged.get(message_id, [])
+            if not seqs and stale(client.sent[message_id], acks, drawn):
+                v["acked_stale"] += 1  # changed nothing, so nothing to log
+                continue
             if not seqs:
                 v["lost"].append(f"{seat.name}:{message_id}")
             elif len(seqs) > 1:
@@ -537,7 +624,24 @@ def judge(rows: list[dict[str, Any]], seats: list[Seat], upto: dict[Seat, int]) 
             if s > client.base_seq and s <= upto[seat] and event_view(frame) != expected.get(s)
         ]
         v["conflicts"] += len(client.conflicts)
+    drawn_last = {f"{seat.name}-shape": seat.version for seat in seats if seat.version}
+    if board != drawn_last:
+        v["board_differs"].append(f"board {board} != drawn {drawn_last}")
     return v
+
+
+def stale(
+    message: dict[str, Any], acks: list[dict[str, Any]], drawn: list[tuple[int, str, int]]
+) -> bool:
+    """A board update acknowledged without an event because, by the seq of its ack, the log
+    already held a higher version of each of its elements (the merge keeps the higher one)."""
+    if message["type"] != "board.update":
+        return False
+    at = min(a["seq"] for a in acks)
+    return all(
+        any(s <= at and i == e["id"] and version > e["version"] for s, i, version in drawn)
+        for e in message["elements"]
+    )
 
 
 # --- One target's soak -------------------------------------------------------------------
@@ -550,6 +654,7 @@ VIOLATION_KEYS = (
     "unknown_in_log",
     "view_missing",
     "view_differs",
+    "board_differs",
 )
 
 
@@ -758,7 +863,9 @@ def table(report: dict[str, Any]) -> str:
         f"   log: {j['commands']} commands, {j['acked']} acknowledged ({j['duplicate_acks']}"
         f" duplicate acks), never acknowledged {j['never_acked']}, lost {j['lost']}, logged"
         f" twice {j['logged_twice']}, ack/log mismatch {j['ack_mismatch']}, view missing"
-        f" {j['view_missing']}, view differs {j['view_differs']}, error frames {j['errors']}"
+        f" {j['view_missing']}, view differs {j['view_differs']}, board differs"
+        f" {j['board_differs']}, error frames {j['errors']}; {j['acked_stale']} late resends"
+        " acknowledged without an event (the board already had a higher version)"
     )
     lines.append(f"   plot: {report['png']}  json: {report['json']}")
     lines.append("   OK" if report["ok"] else "   VIOLATIONS:\n     " + "\n     ".join(
