@@ -15,8 +15,9 @@ expects from the TLS proxy is stated here, explicitly:
   http://127.0.0.1 as a secure context and keep `Secure` cookies for it.
 - `CSRF_TRUSTED_ORIGINS` names the plain-HTTP origin nginx serves, since a browser's Origin
   header says `http://` while Django believes the request is HTTPS.
-- `SECRET_KEY` and `METRICS_TOKEN` are random per cluster; `EMAIL_BACKEND=file` writes mail
-  under the cluster's directory.
+- `SECRET_KEY` and `METRICS_TOKEN` are random per cluster. Mail goes over SMTP, as in
+  production, to a local sink (ops/smtp_sink.py) that writes each message under the cluster's
+  `mail/` directory.
 
 Besides the hashed entrance, nginx listens on one extra port per worker ("pinned entrances")
 that always proxies to that worker. Tests use them to put a room's two participants on
@@ -138,6 +139,7 @@ class Topology:
         self.workers: list[Part] = []
         self.nginx: Part | None = None
         self.task_worker: Part | None = None
+        self.smtp: Part | None = None
         self.metrics_token = secrets.token_urlsafe(24)
         self.env: dict[str, str] = {}
 
@@ -161,6 +163,7 @@ class Topology:
         try:
             self._start_postgres()
             self._start_redis()
+            self._start_smtp()
             self.env = self._app_env()
             self._manage("migrate", "--noinput", "-v0")
             self._manage("collectstatic", "--noinput", "-v0")
@@ -198,6 +201,8 @@ class Topology:
                 stop(worker.proc, timeout=20)
         if self.redis is not None and self.redis.proc is not None:
             stop(self.redis.proc)
+        if self.smtp is not None and self.smtp.proc is not None:
+            stop(self.smtp.proc)
         if self.postgres is not None and self.postgres.alive():
             self.postgres.signal(signal.SIGINT)  # fast shutdown
             try:
@@ -292,8 +297,9 @@ class Topology:
             "REDIS_URL": f"redis://127.0.0.1:{self.redis.port if self.redis else 0}/0",
             "STATIC_ROOT": str(self.workdir / "static"),
             "MEDIA_ROOT": str(self.workdir / "media"),
-            "EMAIL_BACKEND": "file",
-            "EMAIL_FILE_PATH": str(self.workdir / "mail"),
+            "EMAIL_BACKEND": "smtp",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.smtp.port if self.smtp else 0),
             "SITE_URL": origin,
             "PROMETHEUS_MULTIPROC_DIR": str(prometheus_dir),
             "METRICS_TOKEN": self.metrics_token,
@@ -354,6 +360,24 @@ class Topology:
             self.logs / "redis.log",
         )
         self.redis.start()
+
+    def _start_smtp(self) -> None:
+        port = free_port()
+        self.smtp = Part(
+            "smtp-sink",
+            [
+                sys.executable,
+                "-m",
+                "ops.smtp_sink",
+                "--port",
+                str(port),
+                "--dir",
+                str(self.workdir / "mail"),
+            ],
+            port,
+            self.logs / "smtp-sink.log",
+        )
+        self.smtp.start()
 
     def _worker(self, index: int) -> Part:
         port = free_port()
@@ -428,7 +452,7 @@ class Topology:
         )
 
     def describe(self) -> dict[str, Any]:
-        parts = [self.postgres, self.redis, *self.workers, self.nginx, self.task_worker]
+        parts = [self.postgres, self.redis, self.smtp, *self.workers, self.nginx, self.task_worker]
         return {
             "url": self.url,
             "pinned": [self.pinned_url(i) for i in range(len(self.workers))],
@@ -470,7 +494,8 @@ def _up(args: argparse.Namespace) -> int:
             f"export {key}={value}\n"
             for key, value in topology.env.items()
             if key.startswith(("DJANGO_", "SECRET_", "ALLOWED_", "DATABASE_", "REDIS_", "STATIC_"))
-            or key in ("METRICS_TOKEN", "CSRF_TRUSTED_ORIGINS", "EMAIL_BACKEND", "EMAIL_FILE_PATH")
+            or key in ("METRICS_TOKEN", "CSRF_TRUSTED_ORIGINS")
+            or key.startswith("EMAIL_")
         )
     )
     env_file.chmod(0o600)
