@@ -345,7 +345,18 @@ class Topology:
         self.postgres.start()
         import psycopg
 
-        with psycopg.connect(self.database_url("postgres"), autocommit=True) as conn:
+        # The port opens before PostgreSQL accepts sessions ("the database system is
+        # starting up"); on a busy machine that window is long enough to be hit.
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = psycopg.connect(self.database_url("postgres"), autocommit=True)
+                break
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline or not self.postgres.alive():
+                    raise
+                time.sleep(0.2)
+        with conn:
             conn.execute(f'CREATE DATABASE "{DATABASE}"')
 
     def _start_redis(self) -> None:
